@@ -1,0 +1,3 @@
+"""goleakhelp: find and fix memory and goroutine leaks in Go services."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Entry point for `python -m goleakhelp`."""
+
+from goleakhelp.cli import main
+
+main()

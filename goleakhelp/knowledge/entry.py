@@ -1,0 +1,100 @@
+"""Plain, immutable values for one knowledge-base entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+LANGUAGES = ("en", "zh")
+KINDS = ("pattern", "technique", "not-a-leak")
+SEVERITIES = ("high", "medium", "low", "info")
+CATEGORIES = (
+    "goroutine",
+    "sync",
+    "context",
+    "timer",
+    "http",
+    "database",
+    "resource",
+    "memory",
+    "cgo-os",
+    "finalizer",
+    "diagnostics",
+)
+
+
+@dataclass(frozen=True)
+class Localized(Generic[T]):
+    """One text (or list of texts) in every supported language."""
+
+    en: T
+    zh: T
+
+    def get(self, lang: str) -> T:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class DumpSignature:
+    """How a leaking goroutine of this pattern looks in a goroutine dump.
+
+    A goroutine matches when its wait reason is one of `states` (any state when
+    empty), every regex in `frames` matches at least one of its frame function
+    names, and `created_by` (when set) matches the function that created it.
+    """
+
+    states: tuple[str, ...]
+    frames: tuple[str, ...]
+    created_by: str | None
+
+
+@dataclass(frozen=True)
+class Linter:
+    tool: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class GoVersionNote:
+    version: str
+    note: Localized[str]
+
+
+@dataclass(frozen=True)
+class CodeExamples:
+    leaky: str | None
+    fixed: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    kind: str
+    category: str
+    severity: str
+    title: Localized[str]
+    summary: Localized[str]
+    symptoms: Localized[tuple[str, ...]]
+    errors: tuple[str, ...]
+    keywords: tuple[str, ...]
+    why: Localized[str]
+    fix: Localized[tuple[str, ...]]
+    pitfalls: Localized[tuple[str, ...]]
+    code: CodeExamples
+    commands: tuple[str, ...]
+    dump_signatures: tuple[DumpSignature, ...]
+    dump_note: Localized[str]
+    heap_frames: tuple[str, ...]
+    heap_note: Localized[str]
+    linters: tuple[Linter, ...]
+    go_versions: tuple[GoVersionNote, ...]
+    related: tuple[str, ...]
+    references: tuple[str, ...]
+    source: Path = field(compare=False)
+
+    def quick_fix(self, lang: str) -> str:
+        """The one-line fix: the first fix step."""
+        return self.fix.get(lang)[0]

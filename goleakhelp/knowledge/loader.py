@@ -1,0 +1,134 @@
+"""Find the knowledge-base folders, read their YAML files and validate them."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from goleakhelp.knowledge.entry import Entry
+from goleakhelp.knowledge.schema import Problem, cross_check, parse_entry
+
+KB_PATH_ENV = "GOLEAKHELP_KB_PATH"
+KB_SUFFIXES = (".yaml", ".yml")
+# A KB file larger than this is not an entry someone wrote by hand.
+MAX_ENTRY_BYTES = 1_000_000
+
+
+def builtin_kb_dir() -> Path:
+    """The kb/ folder shipped inside the wheel, or the checkout's kb/ when running from source."""
+    packaged = Path(str(resources.files("goleakhelp"))) / "kb"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "kb"
+
+
+def kb_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
+    """The built-in folder, then folders from the environment, then folders given as options."""
+    dirs = [builtin_kb_dir()]
+    env = os.environ.get(KB_PATH_ENV, "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    dirs += [Path(p) for p in extra]
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+def kb_files(dirs: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for d in dirs:
+        if not d.is_dir():
+            problems.append(Problem(str(d), "", "knowledge-base folder does not exist or is not a folder"))
+            continue
+        files += sorted(p for p in d.iterdir() if p.suffix in KB_SUFFIXES and p.is_file())
+    return files, problems
+
+
+def fingerprint(files: Iterable[Path]) -> str:
+    """A hash of the KB content; the search index is rebuilt when it changes."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(str(path).encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), "", f"cannot read: {exc.strerror or exc}")]
+    if len(raw) > MAX_ENTRY_BYTES:
+        return None, [Problem(str(path), "", f"is {len(raw):,} bytes; an entry is at most {MAX_ENTRY_BYTES:,}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(str(path), "", f"is not UTF-8 text (byte {exc.start})")]
+    try:
+        return yaml.load(text, Loader=loader), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(str(path), "", f"invalid YAML: {where}{reason}")]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every usable entry, by id, and every problem found while loading."""
+
+    entries: dict[str, Entry]
+    problems: tuple[Problem, ...]
+    files: tuple[Path, ...]
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self.entries.get(entry_id)
+
+    def closest_ids(self, entry_id: str, n: int = 3) -> list[str]:
+        ids = list(self.entries)
+        close = difflib.get_close_matches(entry_id, ids, n=n, cutoff=0.5)
+        partial = [i for i in ids if entry_id and entry_id in i and i not in close]
+        return (close + partial)[:n]
+
+    def by_category(self) -> dict[str, list[Entry]]:
+        from goleakhelp.knowledge.entry import CATEGORIES
+
+        groups: dict[str, list[Entry]] = {c: [] for c in CATEGORIES}
+        for entry in self.entries.values():
+            groups[entry.category].append(entry)
+        return {c: sorted(es, key=lambda e: e.id) for c, es in groups.items() if es}
+
+
+def load_knowledge_base(extra_dirs: Sequence[Path | str] = ()) -> KnowledgeBase:
+    """Load and validate the built-in KB plus any extra folders."""
+    files, problems = kb_files(kb_dirs(extra_dirs))
+    entries: list[Entry] = []
+    for path in files:
+        data, read_problems = _read_yaml(path)
+        problems += read_problems
+        if read_problems:
+            continue
+        entry, entry_problems = parse_entry(data, path)
+        problems += entry_problems
+        if entry is not None:
+            entries.append(entry)
+    problems += cross_check(entries)
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        by_id.setdefault(entry.id, entry)
+    return KnowledgeBase(by_id, tuple(problems), tuple(files))

@@ -1,0 +1,62 @@
+"""The Go runtime's goroutine wait reasons, as printed in goroutine dump headers.
+
+Copied from runtime/runtime2.go (waitReasonStrings) of Go 1.27; older runtimes
+print a subset of these (for example `semacquire` where newer ones print the
+sync.* reasons). KB dump signatures may only name reasons from this list.
+"""
+
+WAIT_REASONS: frozenset[str] = frozenset(
+    {
+        "GC assist marking",
+        "IO wait",
+        "chan receive (nil chan)",
+        "chan send (nil chan)",
+        "dumping heap",
+        "garbage collection",
+        "garbage collection scan",
+        "panicwait",
+        "select",
+        "select (no cases)",
+        "GC assist wait",
+        "GC sweep wait",
+        "GC scavenge wait",
+        "chan receive",
+        "chan send",
+        "finalizer wait",
+        "force gc (idle)",
+        "GOMAXPROCS updater (idle)",
+        "semacquire",
+        "sleep",
+        "sync.Cond.Wait",
+        "sync.Mutex.Lock",
+        "sync.RWMutex.RLock",
+        "sync.RWMutex.Lock",
+        "sync.WaitGroup.Wait",
+        "trace reader (blocked)",
+        "wait for GC cycle",
+        "GC worker (idle)",
+        "GC worker (active)",
+        "preempted",
+        "debug call",
+        "GC mark termination",
+        "stopping the world",
+        "flushing proc caches",
+        "trace goroutine status",
+        "trace proc status",
+        "page trace flush",
+        "coroutine",
+        "GC weak to strong wait",
+        "synctest.Run",
+        "synctest.Wait",
+        "chan receive (durable)",
+        "chan send (durable)",
+        "select (durable)",
+        "sync.WaitGroup.Wait (durable)",
+        "cleanup wait",
+    }
+)
+
+# Goroutine statuses that are not wait reasons (runtime/traceback.go gStatusStrings).
+STATUSES: frozenset[str] = frozenset(
+    {"idle", "runnable", "running", "syscall", "waiting", "dead", "copystack", "preempted"}
+)
