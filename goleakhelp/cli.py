@@ -2,29 +2,323 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
 from goleakhelp import __version__
+from goleakhelp.errors import UserError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-kb_app = typer.Typer(no_args_is_help=True, help="Check the knowledge base or start a new entry.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Find and fix memory and goroutine leaks in Go services.",
+)
+kb_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Check the knowledge base or start a new entry.")
 app.add_typer(kb_app, name="kb")
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+class ShowFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+
+
+class SheetFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+
+
+LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help="Language of the output: en or zh (default: from LANGUAGE, LC_ALL or LANG).")]
+KbDirOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option("--kb-dir", help="Extra knowledge-base folder with your team's entries (repeatable; also GOLEAKHELP_KB_PATH)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for tools instead of text.")]
+
+
+def _lang(lang: Lang | None) -> str:
+    if lang is not None:
+        return lang.value
+    from goleakhelp.i18n import detect_lang
+
+    return detect_lang()
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False, markup=False)
+
+
+def _stderr(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _load(kb_dir: list[Path] | None):
+    from goleakhelp.knowledge import load_knowledge_base
+
+    kb = load_knowledge_base(kb_dir or ())
+    _warn_problems(kb.problems)
+    return kb
+
+
+def _warn_problems(problems) -> None:
+    if problems:
+        _stderr(f"goleakhelp: warning: {len(problems)} problem(s) in the knowledge base, invalid entries left out (see `goleakhelp kb check`)")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"goleakhelp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Find and fix memory and goroutine leaks in Go services.
+
+    \b
+    Examples:
+      goleakhelp search goroutine count keeps growing
+      goleakhelp search too many open files --lang zh
+      goleakhelp show http-body-unclosed
+      goleakhelp cheatsheet --format html --output leaks.html
+    """
+
+
+@app.command()
+def search(
+    query: Annotated[list[str], typer.Argument(help="Symptom, error message or keywords.", show_default=False)],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, help="Most results to show.")] = 5,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+    cache_dir: Annotated[
+        Optional[Path], typer.Option("--cache-dir", help="Where the search index is kept (also GOLEAKHELP_CACHE_DIR).")
+    ] = None,
+) -> None:
+    """Search the knowledge base by symptom, error message or keyword.
+
+    \b
+    Examples:
+      goleakhelp search memory keeps growing after every request
+      goleakhelp search "too many open files"
+      goleakhelp search goroutine 数量一直增长
+      goleakhelp search time.After loop --json --limit 3
+    """
+    from goleakhelp.knowledge.index import open_index
+    from goleakhelp.knowledge.search import search as run_search
+
+    text = " ".join(query).strip()
+    if not text:
+        raise UserError("give a symptom, error message or keyword to search for")
+    language = _lang(lang)
+    handle = open_index(kb_dir or (), cache_dir)
+    result = run_search(text, language, limit, handle=handle)
+    if as_json:
+        from goleakhelp.render.json import search_json
+
+        typer.echo(search_json(result))
+    else:
+        from goleakhelp.render.terminal import render_search
+
+        render_search(result, language, _console())
+    if not result.hits:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Entry id, as printed by search or list.")],
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.terminal,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Show one knowledge-base entry in full.
+
+    \b
+    Examples:
+      goleakhelp show time-after-loop
+      goleakhelp show defer-in-loop --format markdown > defer-in-loop.md
+      goleakhelp show ctx-lostcancel --json
+    """
+    from goleakhelp.i18n import label
+
+    language = _lang(lang)
+    kb = _load(kb_dir)
+    entry = kb.get(entry_id.strip())
+    if entry is None:
+        message = label("unknown_id", language, id=entry_id)
+        close = kb.closest_ids(entry_id.strip())
+        if close:
+            message += " " + label("closest", language, ids=", ".join(close))
+        raise UserError(message, code=1)
+    if as_json or fmt is ShowFormat.json:
+        from goleakhelp.render.json import entry_json
+
+        typer.echo(entry_json(entry))
+        return
+    from goleakhelp.render.document import entry_document
+
+    doc = entry_document(entry, language)
+    if fmt is ShowFormat.markdown:
+        from goleakhelp.render.markdown import document_markdown
+
+        typer.echo(document_markdown(doc), nl=False)
+    else:
+        from goleakhelp.render.terminal import render_document
+
+        render_document(doc, _console())
+
+
+@app.command("list")
+def list_entries(
+    category: Annotated[Optional[str], typer.Option("--category", "-c", help="Only this category (e.g. timer, http, memory).")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="Only this kind: pattern, technique or not-a-leak.")] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """List knowledge-base entries, optionally by category and kind.
+
+    \b
+    Examples:
+      goleakhelp list
+      goleakhelp list --category timer
+      goleakhelp list --kind technique --json
+    """
+    from goleakhelp.knowledge.entry import CATEGORIES, KINDS
+
+    if category is not None and category not in CATEGORIES:
+        raise UserError(f"unknown category {category!r}; categories: {', '.join(CATEGORIES)}")
+    if kind is not None and kind not in KINDS:
+        raise UserError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    language = _lang(lang)
+    kb = _load(kb_dir)
+    entries = [
+        e
+        for group in kb.by_category().values()
+        for e in group
+        if (category is None or e.category == category) and (kind is None or e.kind == kind)
+    ]
+    if as_json:
+        from goleakhelp.render.json import list_json
+
+        typer.echo(list_json(entries, language))
+    else:
+        from goleakhelp.render.terminal import render_list
+
+        render_list(entries, language, _console())
+
+
+@app.command()
+def cheatsheet(
+    fmt: Annotated[SheetFormat, typer.Option("--format", "-f", help="Output format.")] = SheetFormat.terminal,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the terminal.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """One page of every leak pattern: symptom, cause and fix, plus how to collect evidence.
+
+    \b
+    Examples:
+      goleakhelp cheatsheet
+      goleakhelp cheatsheet --format markdown --output LEAKS.md
+      goleakhelp cheatsheet --format html --lang zh -o leaks-zh.html
+    """
+    from goleakhelp.knowledge.cheatsheet import build_cheatsheet
+
+    language = _lang(lang)
+    if output is not None and output.exists() and not force:
+        raise UserError(f"{output} already exists; use --force to replace it")
+    sheet = build_cheatsheet(_load(kb_dir), language)
+    if fmt is SheetFormat.terminal:
+        from rich.console import Console
+
+        from goleakhelp.render.terminal import render_cheatsheet
+
+        if output is None:
+            render_cheatsheet(sheet, _console())
+            return
+        console = Console(record=True, file=open(os.devnull, "w"), width=120, highlight=False, markup=False)
+        render_cheatsheet(sheet, console)
+        text = console.export_text()
+    elif fmt is SheetFormat.markdown:
+        from goleakhelp.render.markdown import cheatsheet_markdown
+
+        text = cheatsheet_markdown(sheet)
+    elif fmt is SheetFormat.html:
+        from goleakhelp.render.html import cheatsheet_html
+
+        text = cheatsheet_html(sheet)
+    else:
+        from goleakhelp.render.json import cheatsheet_json
+
+        text = cheatsheet_json(sheet) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    _write_new(output, text, force)
+    _stderr(f"wrote {output}")
+
+
+def _write_new(path: Path, text: str, force: bool) -> None:
+    """Write `text` to `path`; without `force` an existing file is never touched."""
+    import tempfile
+
+    try:
+        if not force:
+            with path.open("x", encoding="utf-8") as out:
+                out.write(text)
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except FileExistsError:
+        raise UserError(f"{path} already exists; use --force to replace it") from None
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @kb_app.command("check")
 def kb_check(
-    kb_dir: Optional[list[Path]] = typer.Option(None, "--kb-dir", help="Extra knowledge-base folder."),
-    compile_go: bool = typer.Option(False, "--compile", help="Also build every Go example with the Go toolchain."),
+    kb_dir: KbDirOpt = None,
+    compile_go: Annotated[bool, typer.Option("--compile", help="Also build every Go example with the Go toolchain.")] = False,
 ) -> None:
-    """Validate every KB entry."""
+    """Validate every entry: sections, languages, ids, related ids, signature patterns.
+
+    \b
+    Examples:
+      goleakhelp kb check
+      goleakhelp kb check --kb-dir ./team-kb --compile
+    """
     from goleakhelp.knowledge import load_knowledge_base
 
     kb = load_knowledge_base(kb_dir or ())
-    for p in kb.problems:
-        typer.echo(str(p))
+    for problem in kb.problems:
+        typer.echo(str(problem))
     bad = len(kb.problems)
     if compile_go:
         from goleakhelp.knowledge.gocompile import compile_examples
@@ -35,9 +329,49 @@ def kb_check(
             elif not r.ok:
                 bad += 1
                 typer.echo(f"{r.entry_id}: code.{r.example}: does not compile:\n{r.output}")
-    typer.echo(f"{len(kb.entries)} entries, {bad} problems")
+    typer.echo(f"{len(kb.entries)} valid entries in {len(kb.files)} files, {bad} problem(s)")
     raise typer.Exit(1 if bad else 0)
 
 
+@kb_app.command("new")
+def kb_new(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="The new entry's id: lower-case words joined by '-'.")],
+    folder: Annotated[
+        Optional[Path], typer.Option("--dir", help="Folder to write into (default: ./kb if it exists, else the current folder).")
+    ] = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Write the skeleton of a new entry, every section present and marked TODO.
+
+    \b
+    Examples:
+      goleakhelp kb new ws-conn-unclosed
+      goleakhelp kb new redis-pubsub-unclosed --dir ./team-kb
+    """
+    from goleakhelp.knowledge import load_knowledge_base
+    from goleakhelp.knowledge.scaffold import ScaffoldError, new_entry
+
+    if folder is None:
+        folder = Path("kb") if Path("kb").is_dir() else Path(".")
+    kb = load_knowledge_base([*(kb_dir or ()), folder])
+    try:
+        path = new_entry(entry_id, folder, set(kb.entries))
+    except ScaffoldError as exc:
+        raise UserError(str(exc), code=1) from None
+    typer.echo(f"wrote {path}: fill in every TODO, then run `goleakhelp kb check --kb-dir {folder}`")
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except UserError as exc:
+        _stderr(f"goleakhelp: {exc}")
+        sys.exit(exc.code)
+    except KeyboardInterrupt:
+        _stderr("goleakhelp: interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line, and the traceback on request
+        if os.environ.get("GOLEAKHELP_DEBUG"):
+            raise
+        _stderr(f"goleakhelp: internal error: {type(exc).__name__}: {exc} (set GOLEAKHELP_DEBUG=1 for the traceback)")
+        sys.exit(3)

@@ -90,7 +90,7 @@ def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Every usable entry, by id, and every problem found while loading."""
+    """Every valid entry, by id, and every problem found while loading."""
 
     entries: dict[str, Entry]
     problems: tuple[Problem, ...]
@@ -125,7 +125,8 @@ def load_knowledge_base(extra_dirs: Sequence[Path | str] = ()) -> KnowledgeBase:
             continue
         entry, entry_problems = parse_entry(data, path)
         problems += entry_problems
-        if entry is not None:
+        # An entry with problems is reported, never shown half-written.
+        if entry is not None and not entry_problems:
             entries.append(entry)
     problems += cross_check(entries)
     by_id: dict[str, Entry] = {}

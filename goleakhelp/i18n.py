@@ -1,0 +1,106 @@
+"""The user's language, and the interface's own words in English and Chinese.
+
+Entry texts come from the KB; this module only holds the labels around them.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("en", "zh")
+
+
+def detect_lang(environ: dict[str, str] | None = None) -> str:
+    """`zh` when the locale asks for Chinese (LANGUAGE, then LC_ALL, then LANG), else `en`."""
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LANG"):
+        value = env.get(var, "")
+        if not value:
+            continue
+        first = value.split(":")[0].lower()
+        if first in ("c", "posix") or first.startswith("c."):
+            return "en"
+        return "zh" if first.startswith("zh") else "en"
+    return "en"
+
+
+LABELS: dict[str, tuple[str, str]] = {
+    "symptoms": ("Symptoms", "症状"),
+    "errors": ("Error messages", "错误信息"),
+    "why": ("Why it leaks", "为什么会泄漏"),
+    "why_technique": ("What it is for", "用途"),
+    "fix": ("Fix", "修复方法"),
+    "pitfalls": ("Common wrong advice", "常见错误建议"),
+    "leaky": ("Leaky code", "有泄漏的代码"),
+    "fixed": ("Fixed code", "修复后的代码"),
+    "example": ("Example", "示例"),
+    "commands": ("Commands", "命令"),
+    "dump": ("In a goroutine dump", "goroutine dump 中的特征"),
+    "heap": ("In a heap profile", "heap profile 中的特征"),
+    "linters": ("Linters", "静态检查工具"),
+    "no_linter": ("No linter catches this.", "没有静态检查工具能发现它。"),
+    "go_versions": ("Go versions", "Go 版本说明"),
+    "related": ("Related", "相关条目"),
+    "references": ("References", "参考资料"),
+    "wait_state": ("wait state", "等待状态"),
+    "frames": ("frames", "调用帧"),
+    "created_by": ("created by", "创建者"),
+    "any_state": ("any", "任意"),
+    "kind": ("kind", "类型"),
+    "category": ("category", "分类"),
+    "severity": ("severity", "严重程度"),
+    "id": ("id", "编号"),
+    "title": ("title", "标题"),
+    "score": ("score", "得分"),
+    "matched": ("matched", "匹配"),
+    "symptom": ("Symptom", "症状"),
+    "cause": ("Cause", "原因"),
+    "collect": ("Collecting evidence", "收集证据"),
+    "cheatsheet_title": ("goleakhelp cheat sheet: Go memory and goroutine leaks", "goleakhelp 速查表：Go 内存与 goroutine 泄漏"),
+    "did_you_mean": ("Did you mean", "您是不是要找"),
+    "showing_for": ("showing results for", "以下是这些词的结果"),
+    "no_results": (
+        "No entry matches {query!r}. Try other words for the symptom (\"goroutines keep growing\", \"too many open files\"), an error message, or `goleakhelp list` to browse.",
+        "没有条目匹配 {query!r}。换个说法描述症状（如“goroutine 一直增长”“too many open files”）、粘贴错误信息，或用 `goleakhelp list` 浏览全部条目。",
+    ),
+    "more": ("Full entry: goleakhelp show {id}", "完整条目：goleakhelp show {id}"),
+    "unknown_id": ("No entry with id {id!r}.", "没有编号为 {id!r} 的条目。"),
+    "closest": ("Closest ids: {ids}", "最接近的编号：{ids}"),
+    "entries": ("{n} entries", "共 {n} 个条目"),
+}
+
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {
+    "goroutine": ("Goroutines and channels", "goroutine 与 channel"),
+    "sync": ("sync: WaitGroup, Mutex, Cond", "sync：WaitGroup、Mutex、Cond"),
+    "context": ("Contexts", "context"),
+    "timer": ("Timers and tickers", "定时器与 ticker"),
+    "http": ("HTTP and gRPC", "HTTP 与 gRPC"),
+    "database": ("database/sql", "database/sql"),
+    "resource": ("Files, connections and pipes", "文件、连接与管道"),
+    "memory": ("Memory retention", "内存滞留"),
+    "cgo-os": ("cgo, threads and processes", "cgo、线程与进程"),
+    "finalizer": ("Finalizers", "finalizer"),
+    "diagnostics": ("Diagnostics", "诊断手段"),
+}
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "pattern": ("leak pattern", "泄漏模式"),
+    "technique": ("technique", "诊断技巧"),
+    "not-a-leak": ("not a leak", "并非泄漏"),
+}
+
+
+def label(key: str, lang: str, **fields: object) -> str:
+    en, zh = LABELS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fields) if fields else text
+
+
+def category_name(category: str, lang: str) -> str:
+    en, zh = CATEGORY_NAMES.get(category, (category, category))
+    return zh if lang == "zh" else en
+
+
+def kind_name(kind: str, lang: str) -> str:
+    en, zh = KIND_NAMES.get(kind, (kind, kind))
+    return zh if lang == "zh" else en

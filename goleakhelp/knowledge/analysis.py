@@ -1,0 +1,77 @@
+"""Text analyzers for the search index: English with stemming, Chinese as character bigrams.
+
+Chinese has no spaces between words. Two ways to index it were measured on the
+search-quality query set (benchmarks/search_quality.py): jieba's dictionary
+segmenter and overlapping character bigrams. Bigrams need no dictionary, add
+no start-up cost and find words that are not in any dictionary (goroutine 泄漏,
+句柄), so they are the default; jieba stays available for the comparison.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_OR_CJK_RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+")
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_CHAR.search(text))
+
+
+def english_analyzer():
+    """Latin words, lower-cased, stop words dropped, Porter-stemmed."""
+    return RegexTokenizer(r"[A-Za-z0-9]+") | LowercaseFilter() | StopFilter() | StemFilter()
+
+
+def plain_analyzer():
+    """Latin words, lower-cased, not stemmed: the vocabulary for spelling suggestions."""
+    return RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter() | StopFilter()
+
+
+class CJKBigramTokenizer(Tokenizer):
+    """Latin words as words; each run of CJK characters as overlapping bigrams.
+
+    A one-character run is kept as a unigram so that short queries (锁, 池) still match.
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in _WORD_OR_CJK_RUN.finditer(value):
+            run = match.group()
+            if _CJK_CHAR.match(run) and len(run) > 1:
+                pieces = [(run[i : i + 2], match.start() + i) for i in range(len(run) - 1)]
+            else:
+                pieces = [(run, match.start())]
+            for text, offset in pieces:
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + offset
+                    token.endchar = start_char + offset + len(text)
+                pos += 1
+                yield token
+
+
+def chinese_bigram_analyzer():
+    return CJKBigramTokenizer() | LowercaseFilter() | StemFilter()
+
+
+def chinese_jieba_analyzer():
+    """jieba's own whoosh analyzer (needs the optional jieba package)."""
+    from jieba.analyse import ChineseAnalyzer
+
+    return ChineseAnalyzer()
+
+
+CHINESE_ANALYZERS = {"bigram": chinese_bigram_analyzer, "jieba": chinese_jieba_analyzer}

@@ -1,0 +1,99 @@
+"""Terminal output with rich. All user and KB text goes in as rich Text, never as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from goleakhelp.i18n import category_name, kind_name, label
+from goleakhelp.knowledge.cheatsheet import CheatSheet
+from goleakhelp.knowledge.entry import Entry
+from goleakhelp.knowledge.search import SearchResult
+from goleakhelp.render.document import Bullets, Code, Document, Para
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+
+
+def _blocks(blocks) -> list:
+    out = []
+    for block in blocks:
+        if isinstance(block, Para):
+            out.append(Text(block.text.strip()))
+        elif isinstance(block, Bullets):
+            for i, item in enumerate(block.items, 1):
+                mark = f"{i}. " if block.numbered else "• "
+                out.append(Text.assemble((mark, "bold"), item))
+        elif isinstance(block, Code):
+            lexer = "go" if block.language == "go" else "bash"
+            out.append(Syntax(block.text.rstrip("\n"), lexer, theme="ansi_dark", line_numbers=False, word_wrap=True))
+    return out
+
+
+def render_document(doc: Document, console: Console) -> None:
+    console.print(Text.assemble((doc.id, "bold cyan"), "  ", (doc.title, "bold")))
+    console.print(Text("  ·  ".join(f"{k}: {v}" for k, v in doc.meta), style="dim"))
+    console.print(Text(doc.summary))
+    for section in doc.sections:
+        console.print()
+        console.print(Text(section.heading, style="bold underline"))
+        console.print(Padding(Group(*_blocks(section.blocks)), (0, 0, 0, 2), expand=False))
+
+
+def render_search(result: SearchResult, lang: str, console: Console) -> None:
+    if result.corrected:
+        console.print(Text.assemble((f"{label('did_you_mean', lang)}: ", "yellow"), (result.corrected, "bold"), (f"  ({label('showing_for', lang)})", "dim")))
+    if not result.hits:
+        console.print(Text(label("no_results", lang, query=result.query)))
+        return
+    for n, hit in enumerate(result.hits, 1):
+        head = Text.assemble((f"{n}. ", "bold"), (hit.id, "bold cyan"), "  ", (hit.title, "bold"))
+        if hit.kind != "pattern":
+            head.append(f"  [{kind_name(hit.kind, lang)}]", style="dim")
+        console.print(head)
+        console.print(Padding(Text(hit.summary), (0, 0, 0, 3), expand=False))
+        if hit.matched:
+            console.print(Padding(Text.assemble((f"{label('matched', lang)}: ", "dim"), (hit.matched, "green")), (0, 0, 0, 3), expand=False))
+    console.print(Text(label("more", lang, id=result.hits[0].id), style="dim"))
+
+
+def render_list(entries: Iterable[Entry], lang: str, console: Console) -> None:
+    entries = list(entries)
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("id", "kind", "category", "severity", "title"):
+        table.add_column(label(col, lang), overflow="fold")
+    for e in entries:
+        table.add_row(
+            Text(e.id, style="cyan"),
+            Text(kind_name(e.kind, lang)),
+            Text(e.category),
+            Text(e.severity, style=SEVERITY_STYLE.get(e.severity, "")),
+            Text(e.title.get(lang)),
+        )
+    console.print(table)
+    console.print(Text(label("entries", lang, n=len(entries)), style="dim"))
+
+
+def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
+    lang = sheet.lang
+    console.print(Text(label("cheatsheet_title", lang), style="bold"))
+    for section in sheet.sections:
+        console.print(Rule(Text(category_name(section.category, lang), style="bold"), align="left"))
+        table = Table(show_header=True, header_style="bold dim", box=None, pad_edge=False, expand=True)
+        table.add_column("id", style="cyan", no_wrap=True, ratio=2)
+        table.add_column(label("symptom", lang), ratio=3)
+        table.add_column(label("cause", lang), ratio=4)
+        table.add_column(label("fix", lang), ratio=4)
+        for row in section.rows:
+            table.add_row(Text(row.id), Text(row.symptom), Text(row.cause), Text(row.fix, style="green"))
+        console.print(table)
+    if sheet.commands:
+        console.print(Rule(Text(label("collect", lang), style="bold"), align="left"))
+        for group in sheet.commands:
+            console.print(Text.assemble((group.id, "cyan"), "  ", group.title))
+            console.print(Padding(Syntax("\n".join(group.commands), "bash", theme="ansi_dark", word_wrap=True), (0, 0, 0, 2), expand=False))
