@@ -21,7 +21,7 @@ from pathlib import Path
 from goleakhelp import __version__
 from goleakhelp.knowledge.loader import fingerprint, kb_dirs, kb_files
 
-INDEX_SCHEMA_VERSION = "3"
+INDEX_SCHEMA_VERSION = "4"
 CACHE_DIR_ENV = "GOLEAKHELP_CACHE_DIR"
 INDEX_PREFIX = "index-"
 
@@ -67,7 +67,14 @@ def _schema(chinese: str):
     )
 
 
-def _documents(kb):
+def _analysed(analyzer, texts) -> list[list[str]]:
+    return [sorted({t.text for t in analyzer(text)}) for text in texts]
+
+
+def _documents(kb, chinese: str):
+    from goleakhelp.knowledge.analysis import CHINESE_ANALYZERS, english_analyzer
+
+    en, zh = english_analyzer(), CHINESE_ANALYZERS[chinese]()
     for e in kb.entries.values():
         extra_en = [e.why.en, *e.fix.en, *e.pitfalls.en, e.dump_note.en, e.heap_note.en]
         extra_zh = [e.why.zh, *e.fix.zh, *e.pitfalls.zh, e.dump_note.zh, e.heap_note.zh]
@@ -95,13 +102,15 @@ def _documents(kb):
                 "summary": {"en": e.summary.en, "zh": e.summary.zh},
                 "symptoms": {"en": list(e.symptoms.en), "zh": list(e.symptoms.zh)},
                 "errors": list(e.errors),
+                # analysed terms of each symptom (then error), to name the one a query matched
+                "terms": {"en": _analysed(en, [*e.symptoms.en, *e.errors]), "zh": _analysed(zh, e.symptoms.zh)},
             },
         )
 
 
-def _fill(ix, kb) -> None:
+def _fill(ix, kb, chinese: str) -> None:
     writer = ix.writer()
-    for doc in _documents(kb):
+    for doc in _documents(kb, chinese):
         writer.add_document(**doc)
     writer.commit()
 
@@ -113,6 +122,13 @@ class IndexHandle:
     index: object
     path: Path | None
     built: bool
+    _searcher: object = None
+
+    def searcher(self):
+        """One searcher, kept open and reused by every query through this handle."""
+        if self._searcher is None:
+            self._searcher = self.index.searcher()
+        return self._searcher
 
 
 def index_key(files: Sequence[Path], chinese: str) -> str:
@@ -139,7 +155,9 @@ def open_index(
     final = cache / f"{INDEX_PREFIX}{key}"
     if final.is_dir():
         try:
-            return IndexHandle(windex.open_dir(str(final)), final, built=False)
+            handle = IndexHandle(windex.open_dir(str(final)), final, built=False)
+            handle.searcher()  # reads the segment files: a damaged index fails here
+            return handle
         except Exception:
             shutil.rmtree(final, ignore_errors=True)  # a damaged index is rebuilt below
 
@@ -153,11 +171,11 @@ def open_index(
         tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
     except OSError:
         ix = RamStorage().create_index(schema)
-        _fill(ix, kb)
+        _fill(ix, kb, chinese)
         return IndexHandle(ix, None, built=True)
     try:
         ix = windex.create_in(str(tmp), schema)
-        _fill(ix, kb)
+        _fill(ix, kb, chinese)
         ix.close()
         try:
             os.rename(tmp, final)
@@ -167,7 +185,7 @@ def open_index(
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
         ix = RamStorage().create_index(schema)
-        _fill(ix, kb)
+        _fill(ix, kb, chinese)
         return IndexHandle(ix, None, built=True)
     _remove_stale(cache, keep=final)
     return IndexHandle(windex.open_dir(str(final)), final, built=True)

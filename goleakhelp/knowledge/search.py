@@ -47,33 +47,59 @@ def _terms(analyzer, text: str) -> list[str]:
     return seen
 
 
-def _correct(searcher, query: str) -> str | None:
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts)
+
+
+def _known(reader, word: str, en) -> bool:
+    if ("spell", word) in reader:
+        return True
+    return any((f, t) in reader for t in _terms(en, word) for f in ("body", "symptoms", "title", "summary"))
+
+
+def _suggest(searcher, reader, word: str) -> str | None:
+    """The indexed word closest to `word`: one edit away first, then two (whoosh's corrector)."""
+    near = sorted(c for c in _edits1(word) if ("spell", c) in reader)
+    if near:
+        return max(near, key=lambda c: reader.doc_frequency("spell", c))
+    far = searcher.corrector("spell").suggest(word, limit=1, maxdist=2, prefix=1)
+    return far[0] if far else None
+
+
+def _correct(searcher, query: str, en) -> str | None:
     """The query with unknown words replaced by the closest indexed word, or None."""
     reader = searcher.reader()
-    corrector = searcher.corrector("spell")
     changed = False
 
     def fix(match: re.Match) -> str:
         nonlocal changed
-        word = match.group()
-        if (("spell", word.lower()) in reader) or any(
-            ("body", t) in reader or ("symptoms", t) in reader for t in _terms(english_analyzer(), word)
-        ):
-            return word
-        suggestions = corrector.suggest(word.lower(), limit=1, maxdist=2)
-        if not suggestions:
-            return word
+        word = match.group().lower()
+        if _known(reader, word, en):
+            return match.group()
+        suggestion = _suggest(searcher, reader, word)
+        if suggestion is None:
+            return match.group()
         changed = True
-        return suggestions[0]
+        return suggestion
 
     corrected = _WORD.sub(fix, query)
     return corrected if changed else None
 
 
-def _best_match(query_terms: set[str], texts: Sequence[str], analyzer) -> tuple[int, str | None]:
+def _best_match(query_terms: set[str], texts: Sequence[str], text_terms: Sequence[Sequence[str]]) -> tuple[int, str | None]:
+    """The text sharing most analysed terms with the query (terms were analysed at index time)."""
     best, best_text = 0, None
-    for text in texts:
-        overlap = len(query_terms & set(_terms(analyzer, text)))
+    for text, terms in zip(texts, text_terms):
+        overlap = len(query_terms.intersection(terms))
         if overlap > best:
             best, best_text = overlap, text
     return best, best_text
@@ -94,37 +120,40 @@ def search(
     handle = handle or open_index(extra_dirs, cache_dir, chinese)
     en = english_analyzer()
     zh = CHINESE_ANALYZERS[chinese]()
-    with handle.index.searcher() as searcher:
-        corrected = _correct(searcher, query)
-        text = f"{query} {corrected}" if corrected else query
-        en_terms = _terms(en, text)
-        zh_terms = _terms(zh, text) if has_cjk(text) else []
-        clauses = [Term(f, t, boost=b) for f, b in EN_FIELDS.items() for t in en_terms]
-        clauses += [Term(f, t, boost=b) for f, b in ZH_FIELDS.items() for t in zh_terms]
-        if not clauses:
-            return SearchResult(query, corrected, [])
-        results = searcher.search(Or(clauses), limit=max(limit, 1))
-        hits = []
-        for r in results[:limit]:
-            shown = r["shown"]
-            if zh_terms:
-                n_zh, m_zh = _best_match(set(zh_terms), shown["symptoms"]["zh"], zh)
-                n_en, m_en = _best_match(set(en_terms), shown["symptoms"]["en"] + shown["errors"], en)
-                matched = m_zh if n_zh >= n_en else m_en
-            else:
-                _, matched = _best_match(set(en_terms), shown["symptoms"][lang if lang == "en" else "en"] + shown["errors"], en)
-                if matched and lang == "zh" and matched in shown["symptoms"]["en"]:
-                    matched = shown["symptoms"]["zh"][shown["symptoms"]["en"].index(matched)]
-            hits.append(
-                SearchHit(
-                    id=r["id"],
-                    title=shown["title"][lang],
-                    summary=shown["summary"][lang],
-                    score=round(float(r.score), 3),
-                    matched=matched,
-                    kind=r["kind"],
-                    category=r["category"],
-                    severity=r["severity"],
-                )
+    searcher = handle.searcher()
+    corrected = _correct(searcher, query, en)
+    text = f"{query} {corrected}" if corrected else query
+    en_terms = _terms(en, text)
+    zh_terms = _terms(zh, text) if has_cjk(text) else []
+    reader = searcher.reader()
+    pairs = [(f, t, b) for f, b in EN_FIELDS.items() for t in en_terms]
+    pairs += [(f, t, b) for f, b in ZH_FIELDS.items() for t in zh_terms]
+    # Terms absent from a field cannot score there; leaving them out keeps the query small.
+    clauses = [Term(f, t, boost=b) for f, t, b in pairs if (f, t) in reader]
+    if not clauses:
+        return SearchResult(query, corrected, [])
+    results = searcher.search(Or(clauses), limit=max(limit, 1))
+    hits = []
+    for r in results[:limit]:
+        shown = r["shown"]
+        en_texts = shown["symptoms"]["en"] + shown["errors"]
+        n_en, matched = _best_match(set(en_terms), en_texts, shown["terms"]["en"])
+        if zh_terms:
+            n_zh, m_zh = _best_match(set(zh_terms), shown["symptoms"]["zh"], shown["terms"]["zh"])
+            if n_zh >= n_en:
+                matched = m_zh
+        if lang == "zh" and matched in shown["symptoms"]["en"]:
+            matched = shown["symptoms"]["zh"][shown["symptoms"]["en"].index(matched)]
+        hits.append(
+            SearchHit(
+                id=r["id"],
+                title=shown["title"][lang],
+                summary=shown["summary"][lang],
+                score=round(float(r.score), 3),
+                matched=matched,
+                kind=r["kind"],
+                category=r["category"],
+                severity=r["severity"],
             )
+        )
     return SearchResult(query, corrected, hits)
