@@ -173,3 +173,12 @@ def test_invalid_entry_is_left_out_but_others_load(tmp_path, entry):
 def test_missing_kb_folder_is_a_problem(tmp_path):
     kb = load_knowledge_base([tmp_path / "nope"])
     assert any("does not exist" in str(p) for p in kb.problems)
+
+
+def test_context_todo_is_text_not_a_fill_in_mark(tmp_path, entry):
+    entry["why"]["en"] = "Using context.TODO() or context.TODO in a handler loses the request's cancellation."
+    _write(tmp_path, "team-leak.yaml", entry)
+    assert _problems(tmp_path) == []
+    entry["why"]["en"] = "TODO: explain"
+    _write(tmp_path, "team-leak.yaml", entry)
+    assert any("why.en: still marked TODO" in p for p in _problems(tmp_path))
