@@ -2,7 +2,7 @@
 
 Copied from runtime/runtime2.go (waitReasonStrings) of Go 1.27; older runtimes
 print a subset of these (for example `semacquire` where newer ones print the
-sync.* reasons). KB dump signatures may only name reasons from this list.
+sync.* reasons). KB dump signatures may only name reasons and statuses from these lists.
 """
 
 WAIT_REASONS: frozenset[str] = frozenset(
@@ -56,7 +56,21 @@ WAIT_REASONS: frozenset[str] = frozenset(
     }
 )
 
-# Goroutine statuses that are not wait reasons (runtime/traceback.go gStatusStrings).
+# Goroutine statuses printed instead of a wait reason (runtime/traceback.go gStatusStrings).
 STATUSES: frozenset[str] = frozenset(
-    {"idle", "runnable", "running", "syscall", "waiting", "dead", "copystack", "preempted"}
+    {
+        "idle",
+        "runnable",
+        "running",
+        "syscall",
+        "waiting",
+        "dead",
+        "copystack",
+        "leaked",
+        "preempted",
+        "waiting for cgo callback",
+    }
 )
+
+# What a dump header can show in its state field.
+DUMP_STATES: frozenset[str] = WAIT_REASONS | STATUSES

@@ -25,7 +25,7 @@ from goleakhelp.knowledge.entry import (
     Linter,
     Localized,
 )
-from goleakhelp.waitreasons import WAIT_REASONS
+from goleakhelp.waitreasons import DUMP_STATES
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 GO_VERSION_PATTERN = re.compile(r"^1\.\d+$")
@@ -215,8 +215,8 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         sig = c.mapping(raw, field, ("states", "frames", "created_by"))
         states = c.strings(sig.get("states"), f"{field}.states")
         for j, state in enumerate(states):
-            if state not in WAIT_REASONS:
-                c.fail(f"{field}.states[{j}]", f"{state!r} is not a Go wait reason")
+            if state not in DUMP_STATES:
+                c.fail(f"{field}.states[{j}]", f"{state!r} is not a Go wait reason or goroutine status")
         frames = c.regexes(sig.get("frames"), f"{field}.frames")
         created_by = sig.get("created_by")
         if created_by is not None:

@@ -125,7 +125,7 @@ def test_heap_regex_that_does_not_compile_is_rejected(tmp_path, entry):
 def test_unknown_wait_reason_is_rejected(tmp_path, entry):
     entry["dump"]["signatures"][0]["states"] = ["chan sending"]
     _write(tmp_path, "team-leak.yaml", entry)
-    assert any("dump.signatures[0].states[0]: 'chan sending' is not a Go wait reason" in p for p in _problems(tmp_path))
+    assert any("dump.signatures[0].states[0]: 'chan sending' is not a Go wait reason or goroutine status" in p for p in _problems(tmp_path))
 
 
 def test_bad_choice_and_id_are_named(tmp_path, entry):
