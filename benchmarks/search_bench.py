@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from goleakhelp.knowledge import load_knowledge_base  # noqa: E402
+from goleakhelp.knowledge.loader import load_knowledge_base  # noqa: E402
 from goleakhelp.knowledge.index import open_index  # noqa: E402
 from goleakhelp.knowledge.quality import load_queries  # noqa: E402
 from goleakhelp.knowledge.search import search  # noqa: E402
@@ -74,7 +74,10 @@ def main() -> None:
     p95 = latencies[int(len(latencies) * 0.95)]
     print(f"query in process ({len(latencies)} queries): median {_ms(statistics.median(latencies))}, p95 {_ms(p95)}")
 
+    # A warm command has its index built and its modules compiled to bytecode, as after
+    # `pip install`; PYTHONDONTWRITEBYTECODE (set on some machines here) would hide that.
     env = dict(os.environ, GOLEAKHELP_CACHE_DIR=str(cache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     exe = [sys.executable, "-m", "goleakhelp"]
     _wall([*exe, "search", "warm up"], 1, env)
     baseline = _wall([sys.executable, "-c", "pass"], args.runs, env)

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from goleakhelp.knowledge import load_knowledge_base  # noqa: E402
+from goleakhelp.knowledge.loader import load_knowledge_base  # noqa: E402
 from goleakhelp.knowledge.analysis import has_cjk  # noqa: E402
 from goleakhelp.knowledge.index import open_index  # noqa: E402
 from goleakhelp.knowledge.quality import evaluate, load_queries  # noqa: E402
@@ -40,12 +40,12 @@ def main() -> None:
         except ImportError:
             print(f"{name:8} (not installed)")
             continue
-        everything = evaluate(queries, handle, chinese=name)
-        zh = evaluate(chinese, handle, chinese=name)
+        everything = evaluate(queries, handle)
+        zh = evaluate(chinese, handle)
         times = []
         for q in chinese:
             start = time.perf_counter()
-            search(q.query, "zh", handle=handle, chinese=name)
+            search(q.query, "zh", handle=handle)
             times.append(time.perf_counter() - start)
         print(
             f"{name:8} {everything.recall_at_3:9.3f} {everything.mrr:6.3f} {zh.recall_at_3:7.3f} {zh.mrr:7.3f}"

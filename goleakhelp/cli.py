@@ -70,7 +70,7 @@ def _stderr(message: str) -> None:
 
 
 def _load(kb_dir: list[Path] | None):
-    from goleakhelp.knowledge import load_knowledge_base
+    from goleakhelp.knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base(kb_dir or ())
     _warn_problems(kb.problems)
@@ -314,7 +314,7 @@ def kb_check(
       goleakhelp kb check
       goleakhelp kb check --kb-dir ./team-kb --compile
     """
-    from goleakhelp.knowledge import load_knowledge_base
+    from goleakhelp.knowledge.loader import load_knowledge_base
 
     kb = load_knowledge_base(kb_dir or ())
     for problem in kb.problems:
@@ -348,7 +348,7 @@ def kb_new(
       goleakhelp kb new ws-conn-unclosed
       goleakhelp kb new redis-pubsub-unclosed --dir ./team-kb
     """
-    from goleakhelp.knowledge import load_knowledge_base
+    from goleakhelp.knowledge.loader import load_knowledge_base
     from goleakhelp.knowledge.scaffold import ScaffoldError, new_entry
 
     if folder is None:

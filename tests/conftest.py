@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from goleakhelp.knowledge import load_knowledge_base
-from goleakhelp.knowledge.loader import builtin_kb_dir
+from goleakhelp.knowledge.loader import load_knowledge_base
+from goleakhelp.knowledge.sources import builtin_kb_dir
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -47,7 +47,7 @@ def test_installed_wheel_searches_outside_the_checkout(tmp_path):
     hits = json.loads(proc.stdout)
     assert hits and hits[0]["id"]
     where = subprocess.run(
-        [str(python), "-c", "import goleakhelp.knowledge.loader as l; print(l.builtin_kb_dir())"],
+        [str(python), "-c", "import goleakhelp.knowledge.sources as s; print(s.builtin_kb_dir())"],
         capture_output=True, text=True, cwd=workdir, env=env,
     ).stdout.strip()
     assert where.startswith(str(env_dir)), where

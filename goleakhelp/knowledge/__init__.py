@@ -1,6 +1,5 @@
-"""The knowledge base: entries loaded from kb/ YAML files, their validation and search."""
+"""The knowledge base: entries loaded from kb/ YAML files, their validation and search.
 
-from goleakhelp.knowledge.entry import Entry, Localized
-from goleakhelp.knowledge.loader import KnowledgeBase, load_knowledge_base
-
-__all__ = ["Entry", "KnowledgeBase", "Localized", "load_knowledge_base"]
+Submodules are imported where they are used (`goleakhelp.knowledge.loader`,
+`.search`, ...), so a command loads only what it needs.
+"""

@@ -4,7 +4,8 @@ Chinese has no spaces between words. Two ways to index it were measured on the
 search-quality query set (benchmarks/search_quality.py): jieba's dictionary
 segmenter and overlapping character bigrams. Bigrams need no dictionary, add
 no start-up cost and find words that are not in any dictionary (goroutine 泄漏,
-句柄), so they are the default; jieba stays available for the comparison.
+句柄), so they are the default; jieba stays available for the comparison. The long
+explanation texts are indexed by single characters (see chinese_unigram_analyzer).
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ class CJKBigramTokenizer(Tokenizer):
 
 def chinese_bigram_analyzer():
     return CJKBigramTokenizer() | LowercaseFilter() | StemFilter()
+
+
+def chinese_unigram_analyzer():
+    """Latin words plus single CJK characters: the low-weight index of long Chinese explanations.
+
+    Bigrams of the why/fix/pitfall texts were half of all index terms and doubled
+    the build time without changing any ranking on the query set.
+    """
+    return RegexTokenizer(rf"[{CJK}]|[A-Za-z0-9]+") | LowercaseFilter() | StemFilter()
 
 
 def chinese_jieba_analyzer():

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goleakhelp import __version__
-from goleakhelp.knowledge.loader import fingerprint, kb_dirs, kb_files
+from goleakhelp.knowledge.sources import fingerprint, kb_dirs, kb_files
 
-INDEX_SCHEMA_VERSION = "4"
+INDEX_SCHEMA_VERSION = "6"
 CACHE_DIR_ENV = "GOLEAKHELP_CACHE_DIR"
 INDEX_PREFIX = "index-"
 
@@ -42,24 +42,34 @@ def default_cache_dir() -> Path:
 def _schema(chinese: str):
     from whoosh.fields import ID, STORED, TEXT, Schema
 
-    from goleakhelp.knowledge.analysis import CHINESE_ANALYZERS, english_analyzer, plain_analyzer
+    from goleakhelp.knowledge.analysis import (
+        CHINESE_ANALYZERS,
+        chinese_unigram_analyzer,
+        english_analyzer,
+        plain_analyzer,
+    )
 
     en = english_analyzer()
     zh = CHINESE_ANALYZERS[chinese]()
+
+    def text(analyzer, **options):
+        # No phrase queries are made, so term positions are not stored.
+        return TEXT(analyzer=analyzer, phrase=False, **options)
+
     return Schema(
         id=ID(stored=True, unique=True),
-        ident=TEXT(analyzer=en),
-        title=TEXT(analyzer=en),
-        symptoms=TEXT(analyzer=en),
-        errors=TEXT(analyzer=en),
-        keywords=TEXT(analyzer=en),
-        summary=TEXT(analyzer=en),
-        body=TEXT(analyzer=en),
-        title_zh=TEXT(analyzer=zh),
-        symptoms_zh=TEXT(analyzer=zh),
-        summary_zh=TEXT(analyzer=zh),
-        body_zh=TEXT(analyzer=zh),
-        spell=TEXT(analyzer=plain_analyzer(), spelling=True),
+        ident=text(en),
+        title=text(en),
+        symptoms=text(en),
+        errors=text(en),
+        keywords=text(en),
+        summary=text(en),
+        body=text(en),
+        title_zh=text(zh),
+        symptoms_zh=text(zh),
+        summary_zh=text(zh),
+        body_zh=text(chinese_unigram_analyzer()),
+        spell=text(plain_analyzer(), spelling=True),
         kind=STORED,
         category=STORED,
         severity=STORED,
@@ -109,7 +119,11 @@ def _documents(kb, chinese: str):
 
 
 def _fill(ix, kb, chinese: str) -> None:
-    writer = ix.writer()
+    from whoosh.codec.whoosh3 import W3Codec
+
+    # Each term's postings are a block of a few documents; compressing every block with
+    # zlib took a fifth of the build time and saves next to nothing at this size.
+    writer = ix.writer(codec=W3Codec(compression=0))
     for doc in _documents(kb, chinese):
         writer.add_document(**doc)
     writer.commit()

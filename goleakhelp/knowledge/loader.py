@@ -1,68 +1,19 @@
-"""Find the knowledge-base folders, read their YAML files and validate them."""
+"""Read the knowledge-base YAML files and validate them into a KnowledgeBase."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from goleakhelp.knowledge.entry import Entry
+from goleakhelp.knowledge.entry import CATEGORIES, Entry
 from goleakhelp.knowledge.schema import Problem, cross_check, parse_entry
+from goleakhelp.knowledge.sources import kb_dirs, kb_files
 
-KB_PATH_ENV = "GOLEAKHELP_KB_PATH"
-KB_SUFFIXES = (".yaml", ".yml")
 # A KB file larger than this is not an entry someone wrote by hand.
 MAX_ENTRY_BYTES = 1_000_000
 
-
-def builtin_kb_dir() -> Path:
-    """The kb/ folder shipped inside the wheel, or the checkout's kb/ when running from source."""
-    packaged = Path(str(resources.files("goleakhelp"))) / "kb"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "kb"
-
-
-def kb_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
-    """The built-in folder, then folders from the environment, then folders given as options."""
-    dirs = [builtin_kb_dir()]
-    env = os.environ.get(KB_PATH_ENV, "")
-    dirs += [Path(p) for p in env.split(os.pathsep) if p.strip()]
-    dirs += [Path(p) for p in extra]
-    unique: list[Path] = []
-    for d in dirs:
-        if d not in unique:
-            unique.append(d)
-    return unique
-
-
-def kb_files(dirs: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for d in dirs:
-        if not d.is_dir():
-            problems.append(Problem(str(d), "", "knowledge-base folder does not exist or is not a folder"))
-            continue
-        files += sorted(p for p in d.iterdir() if p.suffix in KB_SUFFIXES and p.is_file())
-    return files, problems
-
-
-def fingerprint(files: Iterable[Path]) -> str:
-    """A hash of the KB content; the search index is rebuilt when it changes."""
-    h = hashlib.sha256()
-    for path in files:
-        h.update(str(path).encode("utf-8", "surrogateescape"))
-        h.update(b"\0")
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            h.update(b"<unreadable>")
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
@@ -106,8 +57,6 @@ class KnowledgeBase:
         return (close + partial)[:n]
 
     def by_category(self) -> dict[str, list[Entry]]:
-        from goleakhelp.knowledge.entry import CATEGORIES
-
         groups: dict[str, list[Entry]] = {c: [] for c in CATEGORIES}
         for entry in self.entries.values():
             groups[entry.category].append(entry)
@@ -116,7 +65,8 @@ class KnowledgeBase:
 
 def load_knowledge_base(extra_dirs: Sequence[Path | str] = ()) -> KnowledgeBase:
     """Load and validate the built-in KB plus any extra folders."""
-    files, problems = kb_files(kb_dirs(extra_dirs))
+    files, missing = kb_files(kb_dirs(extra_dirs))
+    problems = [Problem(str(d), "", "knowledge-base folder does not exist or is not a folder") for d in missing]
     entries: list[Entry] = []
     for path in files:
         data, read_problems = _read_yaml(path)

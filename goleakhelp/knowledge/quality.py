@@ -30,13 +30,13 @@ def load_queries(path: Path) -> list[LabelledQuery]:
     return [LabelledQuery(q["query"], tuple(q["expect"])) for q in yaml.safe_load(path.read_text(encoding="utf-8"))]
 
 
-def evaluate(queries: Sequence[LabelledQuery], handle, chinese: str = "bigram") -> QualityReport:
+def evaluate(queries: Sequence[LabelledQuery], handle) -> QualityReport:
     hits_at_3 = 0
     reciprocal = 0.0
     misses = []
     for q in queries:
         lang = "zh" if has_cjk(q.query) else "en"
-        ids = [h.id for h in search(q.query, lang, limit=10, handle=handle, chinese=chinese).hits]
+        ids = [h.id for h in search(q.query, lang, limit=10, handle=handle).hits]
         rank = next((i for i, hit in enumerate(ids, 1) if hit in q.expect), None)
         if rank is not None:
             reciprocal += 1 / rank

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from goleakhelp.knowledge.analysis import CHINESE_ANALYZERS, english_analyzer, has_cjk
+from goleakhelp.knowledge.analysis import has_cjk
 from goleakhelp.knowledge.index import EN_FIELDS, ZH_FIELDS, IndexHandle, open_index
 
 MAX_QUERY_CHARS = 2000
@@ -105,41 +105,57 @@ def _best_match(query_terms: set[str], texts: Sequence[str], text_terms: Sequenc
     return best, best_text
 
 
+def _query_terms(searcher, text: str) -> dict[str, list[str]]:
+    """The query's terms for each searched field, analysed with that field's own analyzer."""
+    schema = searcher.schema
+    cache: dict[int, list[str]] = {}
+    terms = {}
+    fields = [*EN_FIELDS, *(ZH_FIELDS if has_cjk(text) else ())]
+    for name in fields:
+        analyzer = schema[name].analyzer
+        if id(analyzer) not in cache:
+            cache[id(analyzer)] = _terms(analyzer, text)
+        terms[name] = cache[id(analyzer)]
+    return terms
+
+
 def search(
     query: str,
     lang: str = "en",
     limit: int = 5,
     extra_dirs: Sequence[Path | str] = (),
     cache_dir: Path | None = None,
-    chinese: str = "bigram",
     handle: IndexHandle | None = None,
 ) -> SearchResult:
+    """Rank KB entries for a symptom, error message or keywords; best first."""
     from whoosh.query import Or, Term
 
     query = " ".join(query.split())[:MAX_QUERY_CHARS]
-    handle = handle or open_index(extra_dirs, cache_dir, chinese)
-    en = english_analyzer()
-    zh = CHINESE_ANALYZERS[chinese]()
+    handle = handle or open_index(extra_dirs, cache_dir)
     searcher = handle.searcher()
+    reader = searcher.reader()
+    en = searcher.schema["symptoms"].analyzer
     corrected = _correct(searcher, query, en)
     text = f"{query} {corrected}" if corrected else query
-    en_terms = _terms(en, text)
-    zh_terms = _terms(zh, text) if has_cjk(text) else []
-    reader = searcher.reader()
-    pairs = [(f, t, b) for f, b in EN_FIELDS.items() for t in en_terms]
-    pairs += [(f, t, b) for f, b in ZH_FIELDS.items() for t in zh_terms]
+    field_terms = _query_terms(searcher, text)
+    boosts = {**EN_FIELDS, **ZH_FIELDS}
     # Terms absent from a field cannot score there; leaving them out keeps the query small.
-    clauses = [Term(f, t, boost=b) for f, t, b in pairs if (f, t) in reader]
+    clauses = [
+        Term(name, term, boost=boosts[name])
+        for name, terms in field_terms.items()
+        for term in terms
+        if (name, term) in reader
+    ]
     if not clauses:
         return SearchResult(query, corrected, [])
-    results = searcher.search(Or(clauses), limit=max(limit, 1))
+    en_terms = set(field_terms["symptoms"])
+    zh_terms = set(field_terms.get("symptoms_zh", ()))
     hits = []
-    for r in results[:limit]:
+    for r in searcher.search(Or(clauses), limit=limit):
         shown = r["shown"]
-        en_texts = shown["symptoms"]["en"] + shown["errors"]
-        n_en, matched = _best_match(set(en_terms), en_texts, shown["terms"]["en"])
+        n_en, matched = _best_match(en_terms, shown["symptoms"]["en"] + shown["errors"], shown["terms"]["en"])
         if zh_terms:
-            n_zh, m_zh = _best_match(set(zh_terms), shown["symptoms"]["zh"], shown["terms"]["zh"])
+            n_zh, m_zh = _best_match(zh_terms, shown["symptoms"]["zh"], shown["terms"]["zh"])
             if n_zh >= n_en:
                 matched = m_zh
         if lang == "zh" and matched in shown["symptoms"]["en"]:

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.padding import Padding
-from rich.rule import Rule
-from rich.syntax import Syntax
-from rich.table import Table
 from rich.text import Text
 
 from goleakhelp.i18n import category_name, kind_name, label
-from goleakhelp.knowledge.cheatsheet import CheatSheet
-from goleakhelp.knowledge.entry import Entry
-from goleakhelp.knowledge.search import SearchResult
-from goleakhelp.render.document import Bullets, Code, Document, Para
+
+if TYPE_CHECKING:  # imported for annotations only, to keep `search` start-up light
+    from goleakhelp.knowledge.cheatsheet import CheatSheet
+    from goleakhelp.knowledge.entry import Entry
+    from goleakhelp.knowledge.search import SearchResult
+    from goleakhelp.render.document import Document
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
+def _code(text: str, language: str):
+    from rich.syntax import Syntax
+
+    lexer = "go" if language == "go" else "bash"
+    return Syntax(text.rstrip("\n"), lexer, theme="ansi_dark", line_numbers=False, word_wrap=True)
+
+
 def _blocks(blocks) -> list:
+    from goleakhelp.render.document import Bullets, Code, Para
+
     out = []
     for block in blocks:
         if isinstance(block, Para):
@@ -30,8 +39,7 @@ def _blocks(blocks) -> list:
                 mark = f"{i}. " if block.numbered else "• "
                 out.append(Text.assemble((mark, "bold"), item))
         elif isinstance(block, Code):
-            lexer = "go" if block.language == "go" else "bash"
-            out.append(Syntax(block.text.rstrip("\n"), lexer, theme="ansi_dark", line_numbers=False, word_wrap=True))
+            out.append(_code(block.text, block.language))
     return out
 
 
@@ -63,6 +71,8 @@ def render_search(result: SearchResult, lang: str, console: Console) -> None:
 
 
 def render_list(entries: Iterable[Entry], lang: str, console: Console) -> None:
+    from rich.table import Table
+
     entries = list(entries)
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for col in ("id", "kind", "category", "severity", "title"):
@@ -80,6 +90,9 @@ def render_list(entries: Iterable[Entry], lang: str, console: Console) -> None:
 
 
 def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
+    from rich.rule import Rule
+    from rich.table import Table
+
     lang = sheet.lang
     console.print(Text(label("cheatsheet_title", lang), style="bold"))
     for section in sheet.sections:
@@ -96,4 +109,4 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
         console.print(Rule(Text(label("collect", lang), style="bold"), align="left"))
         for group in sheet.commands:
             console.print(Text.assemble((group.id, "cyan"), "  ", group.title))
-            console.print(Padding(Syntax("\n".join(group.commands), "bash", theme="ansi_dark", word_wrap=True), (0, 0, 0, 2), expand=False))
+            console.print(Padding(_code("\n".join(group.commands), "shell"), (0, 0, 0, 2), expand=False))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from goleakhelp.knowledge import load_knowledge_base
+from goleakhelp.knowledge.loader import load_knowledge_base
 from goleakhelp.knowledge.schema import SECTIONS
 
 REQUIRED_IDS = """
