@@ -128,10 +128,13 @@ def search(
     from goleakhelp.knowledge.index import open_index
     from goleakhelp.knowledge.search import search as run_search
 
+    from goleakhelp.knowledge.analysis import has_cjk
+
     text = " ".join(query).strip()
     if not text:
         raise UserError("give a symptom, error message or keyword to search for")
-    language = _lang(lang)
+    # Without --lang, a question asked in Chinese is answered in Chinese.
+    language = "zh" if lang is None and has_cjk(text) else _lang(lang)
     handle = open_index(kb_dir or (), cache_dir)
     result = run_search(text, language, limit, handle=handle)
     if as_json:

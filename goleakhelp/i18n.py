@@ -58,7 +58,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "collect": ("Collecting evidence", "收集证据"),
     "cheatsheet_title": ("goleakhelp cheat sheet: Go memory and goroutine leaks", "goleakhelp 速查表：Go 内存与 goroutine 泄漏"),
     "did_you_mean": ("Did you mean", "您是不是要找"),
-    "showing_for": ("showing results for", "以下是这些词的结果"),
+    "showing_for": ("results include the corrected words", "结果已包含更正后的词"),
     "no_results": (
         "No entry matches {query!r}. Try other words for the symptom (\"goroutines keep growing\", \"too many open files\"), an error message, or `goleakhelp list` to browse.",
         "没有条目匹配 {query!r}。换个说法描述症状（如“goroutine 一直增长”“too many open files”）、粘贴错误信息，或用 `goleakhelp list` 浏览全部条目。",

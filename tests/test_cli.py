@@ -69,6 +69,12 @@ def test_search_chinese_by_option_and_by_locale():
     assert re.search(r"[\u4e00-\u9fff]", by_locale.stdout)
 
 
+def test_chinese_query_is_answered_in_chinese_unless_asked_otherwise():
+    assert re.search(r"[\u4e00-\u9fff]", run("search", "响应体没有关闭").stdout.splitlines()[0])
+    first = run("search", "响应体没有关闭", "--lang", "en").stdout.splitlines()[0]
+    assert not re.search(r"[\u4e00-\u9fff]", first)
+
+
 def test_search_did_you_mean():
     result = run("search", "respnse", "bodey", "not", "closd")
     assert result.exit_code == 0

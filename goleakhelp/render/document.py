@@ -40,6 +40,11 @@ class Document:
     sections: tuple[Section, ...]
 
 
+def paragraphs(text: str) -> tuple[Para, ...]:
+    """A YAML block of text as paragraphs: blank lines separate them, line breaks inside do not."""
+    return tuple(Para(" ".join(chunk.split())) for chunk in text.strip().split("\n\n") if chunk.strip())
+
+
 def _signature_lines(entry: Entry, lang: str) -> tuple[str, ...]:
     lines = []
     for sig in entry.dump_signatures:
@@ -58,7 +63,7 @@ def entry_document(entry: Entry, lang: str) -> Document:
     if entry.errors:
         s.append(Section(label("errors", lang), (Bullets(entry.errors),)))
     why_key = "why" if entry.kind == "pattern" else "why_technique"
-    s.append(Section(label(why_key, lang), (Para(entry.why.get(lang)),)))
+    s.append(Section(label(why_key, lang), paragraphs(entry.why.get(lang))))
     s.append(Section(label("fix", lang), (Bullets(entry.fix.get(lang), numbered=True),)))
     if entry.pitfalls.get(lang):
         s.append(Section(label("pitfalls", lang), (Bullets(entry.pitfalls.get(lang)),)))
@@ -69,11 +74,11 @@ def entry_document(entry: Entry, lang: str) -> Document:
         s.append(Section(label(key, lang), (Code(entry.code.fixed, "go"),)))
     if entry.commands:
         s.append(Section(label("commands", lang), (Code("\n".join(entry.commands), "shell"),)))
-    dump_blocks: list[Para | Bullets | Code] = [Para(entry.dump_note.get(lang))]
+    dump_blocks: list[Para | Bullets | Code] = [*paragraphs(entry.dump_note.get(lang))]
     if entry.dump_signatures:
         dump_blocks.append(Bullets(_signature_lines(entry, lang)))
     s.append(Section(label("dump", lang), tuple(dump_blocks)))
-    heap_blocks: list[Para | Bullets | Code] = [Para(entry.heap_note.get(lang))]
+    heap_blocks: list[Para | Bullets | Code] = [*paragraphs(entry.heap_note.get(lang))]
     if entry.heap_frames:
         heap_blocks.append(Bullets(entry.heap_frames))
     s.append(Section(label("heap", lang), tuple(heap_blocks)))

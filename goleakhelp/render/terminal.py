@@ -27,17 +27,29 @@ def _code(text: str, language: str):
     return Syntax(text.rstrip("\n"), lexer, theme="ansi_dark", line_numbers=False, word_wrap=True)
 
 
+def _bullets(items, numbered: bool):
+    """A list with a hanging indent, so wrapped lines stay under their item."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column()
+    for i, item in enumerate(items, 1):
+        grid.add_row(f"{i}." if numbered else "•", Text(item))
+    return grid
+
+
 def _blocks(blocks) -> list:
     from goleakhelp.render.document import Bullets, Code, Para
 
     out = []
-    for block in blocks:
+    for previous, block in zip((None, *blocks), blocks):
         if isinstance(block, Para):
-            out.append(Text(block.text.strip()))
+            if isinstance(previous, Para):
+                out.append(Text(""))
+            out.append(Text(block.text))
         elif isinstance(block, Bullets):
-            for i, item in enumerate(block.items, 1):
-                mark = f"{i}. " if block.numbered else "• "
-                out.append(Text.assemble((mark, "bold"), item))
+            out.append(_bullets(block.items, block.numbered))
         elif isinstance(block, Code):
             out.append(_code(block.text, block.language))
     return out
@@ -55,7 +67,7 @@ def render_document(doc: Document, console: Console) -> None:
 
 def render_search(result: SearchResult, lang: str, console: Console) -> None:
     if result.corrected:
-        console.print(Text.assemble((f"{label('did_you_mean', lang)}: ", "yellow"), (result.corrected, "bold"), (f"  ({label('showing_for', lang)})", "dim")))
+        console.print(Text.assemble((f"{label('did_you_mean', lang)}: ", "yellow"), (result.corrected, "bold"), (f"?  ({label('showing_for', lang)})", "dim")))
     if not result.hits:
         console.print(Text(label("no_results", lang, query=result.query)))
         return
