@@ -21,12 +21,13 @@ from pathlib import Path
 from goleakhelp import __version__
 from goleakhelp.knowledge.sources import fingerprint, kb_dirs, kb_files
 
-INDEX_SCHEMA_VERSION = "6"
+INDEX_SCHEMA_VERSION = "7"
 CACHE_DIR_ENV = "GOLEAKHELP_CACHE_DIR"
 INDEX_PREFIX = "index-"
 
 # Query-time boosts: symptoms, error messages and titles outweigh the body text.
-EN_FIELDS = {"symptoms": 4.0, "errors": 4.0, "title": 3.0, "keywords": 2.5, "ident": 2.0, "summary": 1.5, "body": 1.0}
+# Error messages are indexed with the symptoms, the id's words with the keywords.
+EN_FIELDS = {"symptoms": 4.0, "title": 3.0, "keywords": 2.5, "summary": 1.5, "body": 1.0}
 ZH_FIELDS = {"symptoms_zh": 4.0, "title_zh": 3.0, "summary_zh": 1.5, "body_zh": 1.0}
 
 
@@ -58,10 +59,8 @@ def _schema(chinese: str):
 
     return Schema(
         id=ID(stored=True, unique=True),
-        ident=text(en),
         title=text(en),
         symptoms=text(en),
-        errors=text(en),
         keywords=text(en),
         summary=text(en),
         body=text(en),
@@ -92,11 +91,9 @@ def _documents(kb, chinese: str):
         extra_zh += [n.note.zh for n in e.go_versions]
         yield dict(
             id=e.id,
-            ident=e.id.replace("-", " "),
             title=e.title.en,
-            symptoms="\n".join(e.symptoms.en),
-            errors="\n".join(e.errors),
-            keywords=" ".join(e.keywords) + " " + " ".join(f"{l.tool} {l.rule}" for l in e.linters),
+            symptoms="\n".join([*e.symptoms.en, *e.errors]),
+            keywords=" ".join([e.id.replace("-", " "), *e.keywords, *(f"{l.tool} {l.rule}" for l in e.linters)]),
             summary=e.summary.en,
             body="\n".join(extra_en),
             title_zh=e.title.zh,

@@ -110,7 +110,8 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
     for section in sheet.sections:
         console.print(Rule(Text(category_name(section.category, lang), style="bold"), align="left"))
         table = Table(show_header=True, header_style="bold dim", box=None, pad_edge=False, expand=True)
-        table.add_column("id", style="cyan", no_wrap=True, ratio=2)
+        widest = max(len(row.id) for row in section.rows)
+        table.add_column("id", style="cyan", no_wrap=True, min_width=widest)
         table.add_column(label("symptom", lang), ratio=3)
         table.add_column(label("cause", lang), ratio=4)
         table.add_column(label("fix", lang), ratio=4)
