@@ -17,6 +17,9 @@ from goleakhelp.knowledge.analysis import has_cjk
 from goleakhelp.knowledge.index import EN_FIELDS, ZH_FIELDS, IndexHandle, open_index
 
 MAX_QUERY_CHARS = 2000
+# A symptom is most often answered by a leak pattern; techniques (how to collect
+# evidence) and not-a-leak entries still show, lower, when they match as well.
+KIND_PRIOR = {"pattern": 1.0, "technique": 0.8, "not-a-leak": 0.7}
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -151,7 +154,13 @@ def search(
     en_terms = set(field_terms["symptoms"])
     zh_terms = set(field_terms.get("symptoms_zh", ()))
     hits = []
-    for r in searcher.search(Or(clauses), limit=limit):
+    # The KB is small: score every match, then weigh it by its kind.
+    ranked = sorted(
+        ((r, float(r.score) * KIND_PRIOR.get(r["kind"], 1.0)) for r in searcher.search(Or(clauses), limit=None)),
+        key=lambda pair: pair[1],
+        reverse=True,
+    )
+    for r, score in ranked[:limit]:
         shown = r["shown"]
         n_en, matched = _best_match(en_terms, shown["symptoms"]["en"] + shown["errors"], shown["terms"]["en"])
         if zh_terms:
@@ -165,7 +174,7 @@ def search(
                 id=r["id"],
                 title=shown["title"][lang],
                 summary=shown["summary"][lang],
-                score=round(float(r.score), 3),
+                score=round(score, 3),
                 matched=matched,
                 kind=r["kind"],
                 category=r["category"],
