@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis.filters import STOP_WORDS
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_OR_CJK_RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+")
@@ -23,9 +24,42 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
 
 
+# Function words that carry no meaning in a symptom ("grows after every request") but
+# collide with API names once those are split ("time.After"), on top of whoosh's list.
+ENGLISH_STOP_WORDS = STOP_WORDS | frozenset(
+    {"after", "before", "every", "each", "while", "still", "keep", "keeps", "even", "just", "also", "then", "than", "there", "their", "very"}
+)
+
+
+class DottedNameFilter(Filter):
+    """Keep a dotted Go name (time.After, resp.Body.Close) whole, then its parts.
+
+    The whole name lets a query for `time.After` prefer the entry about it; the parts
+    let `body close` still find `resp.Body.Close`.
+    """
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if "." not in text:
+                yield token
+                continue
+            yield token
+            for part in text.split("."):
+                if part:
+                    token.text = part
+                    yield token
+
+
 def english_analyzer():
-    """Latin words, lower-cased, stop words dropped, Porter-stemmed."""
-    return RegexTokenizer(r"[A-Za-z0-9]+") | LowercaseFilter() | StopFilter() | StemFilter()
+    """Latin words (dotted names whole and split), lower-cased, stop words dropped, stemmed."""
+    return (
+        RegexTokenizer(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+        | DottedNameFilter()
+        | LowercaseFilter()
+        | StopFilter(stoplist=ENGLISH_STOP_WORDS)
+        | StemFilter()
+    )
 
 
 def plain_analyzer():

@@ -21,7 +21,7 @@ from pathlib import Path
 from goleakhelp import __version__
 from goleakhelp.knowledge.sources import fingerprint, kb_dirs, kb_files
 
-INDEX_SCHEMA_VERSION = "8"
+INDEX_SCHEMA_VERSION = "9"
 CACHE_DIR_ENV = "GOLEAKHELP_CACHE_DIR"
 INDEX_PREFIX = "index-"
 
