@@ -36,6 +36,12 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
+class DumpFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+
+
 class SheetFormat(str, Enum):
     terminal = "terminal"
     markdown = "markdown"
@@ -303,6 +309,74 @@ def _write_new(path: Path, text: str, force: bool) -> None:
         raise UserError(f"{path} already exists; use --force to replace it") from None
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@app.command()
+def dump(
+    source: Annotated[
+        Optional[str],
+        typer.Argument(help="Dump file (plain or gzip), an http(s) pprof URL, or '-' / nothing for stdin.", show_default=False),
+    ] = None,
+    base: Annotated[Optional[str], typer.Option("--base", help="An earlier dump of the same process: report what grew.")] = None,
+    src: Annotated[Optional[Path], typer.Option("--src", help="Source tree: read the blocked lines of user code.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every group, not only the suspicious ones.")] = False,
+    index: Annotated[Optional[int], typer.Option("--index", min=1, help="Which dump to analyse when the input holds several.")] = None,
+    fmt: Annotated[DumpFormat, typer.Option("--format", "-f", help="Output format.")] = DumpFormat.terminal,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Explain a goroutine dump: which goroutines leak, why, and how to fix it.
+
+    Reads pprof goroutine dumps (debug=2, debug=1), goroutineleak profiles, panics and
+    fatal errors, SIGQUIT dumps, go test timeouts, runtime.Stack output, goleak failures
+    and `go tool pprof -traces` output, also with log prefixes, CRLF or colour codes.
+    Exit status: 0 nothing suspicious, 1 leaks suspected, 2 bad input.
+
+    \b
+    Examples:
+      goleakhelp dump goroutines.txt
+      curl -s localhost:6060/debug/pprof/goroutine?debug=2 | goleakhelp dump
+      goleakhelp dump http://localhost:6060/debug/pprof/goroutineleak?debug=2
+      goleakhelp dump --base before.txt after.txt --src ./service
+      goleakhelp dump crash.log --json
+    """
+    from goleakhelp.dumps.analyze import analyze_dump
+    from goleakhelp.dumps.source import decode, read_input
+
+    if src is not None and not src.is_dir():
+        raise UserError(f"--src {src}: not a folder")
+    language = _lang(lang)
+    raw = read_input(source)
+    base_text = decode(read_input(base)) if base is not None else None
+    kb = _load(kb_dir)
+    report = analyze_dump(
+        decode(raw),
+        kb.entries.values(),
+        origin=raw.origin,
+        byte_size=len(raw.data),
+        index=index,
+        base_text=base_text,
+        base_origin=base,
+        src=src,
+    )
+    if as_json or fmt is DumpFormat.json:
+        from goleakhelp.render.json import dump_report_json
+
+        typer.echo(dump_report_json(report))
+    else:
+        from goleakhelp.render.dumpdoc import report_view
+
+        view = report_view(report, kb.entries, language, show_all)
+        if fmt is DumpFormat.markdown:
+            from goleakhelp.render.markdown import dump_report_markdown
+
+            typer.echo(dump_report_markdown(view, language), nl=False)
+        else:
+            from goleakhelp.render.terminal import render_dump_report
+
+            render_dump_report(view, language, _console())
+    raise typer.Exit(1 if report.suspicious else 0)
 
 
 @kb_app.command("check")

@@ -67,6 +67,40 @@ LABELS: dict[str, tuple[str, str]] = {
     "unknown_id": ("No entry with id {id!r}.", "没有编号为 {id!r} 的条目。"),
     "closest": ("Closest ids: {ids}", "最接近的编号：{ids}"),
     "entries": ("{n} entries", "共 {n} 个条目"),
+    # goroutine dump reports
+    "dump_summary": (
+        "{total} goroutines in {groups} groups ({form}); {suspicious} suspicious",
+        "共 {total} 个 goroutine，{groups} 组（{form}）；{suspicious} 组可疑",
+    ),
+    "dump_states": ("states", "状态"),
+    "dump_nothing": (
+        "Nothing suspicious: no group is blocked in large numbers, for long, or marked leaked. "
+        "To catch a slow leak, compare two dumps taken minutes apart: goleakhelp dump --base OLD NEW",
+        "没有可疑之处：没有大量、长时间阻塞或被标记为 leaked 的 goroutine 组。"
+        "要发现缓慢的泄漏，请比较间隔几分钟的两份 dump：goleakhelp dump --base OLD NEW",
+    ),
+    "dump_group": ("{count} goroutines", "{count} 个 goroutine"),
+    "dump_evidence": ("Evidence", "证据"),
+    "dump_pattern": ("Pattern", "模式"),
+    "dump_why_matched": ("why it matches", "匹配原因"),
+    "dump_also": ("also fits", "也符合"),
+    "dump_no_pattern": ("No known pattern matches this code path.", "没有已知模式匹配这条代码路径。"),
+    "dump_stack": ("Stack", "调用栈"),
+    "dump_source": ("Blocked line", "阻塞所在行"),
+    "dump_low": ("Worth a look (low suspicion)", "值得一看（可疑程度低）"),
+    "dump_others": ("{n} more groups look normal; --all shows them", "另有 {n} 组看起来正常；--all 可全部显示"),
+    "dump_waiting": ("waiting {low}–{high} minutes", "已等待 {low}–{high} 分钟"),
+    "dump_created": ("created by {fn}", "创建者 {fn}"),
+    "dump_parents": ("from {n} goroutines", "来自 {n} 个 goroutine"),
+    "dump_parent": ("in goroutine {id}", "位于 goroutine {id}"),
+    "dump_labels": ("labels", "标签"),
+    "dump_base": ("compared with {origin}: {base} goroutines then, {total} now", "与 {origin} 比较：当时 {base} 个 goroutine，现在 {total} 个"),
+    "dump_growth": ("{base} → {count}", "{base} → {count}"),
+    "dump_header": ("The dump starts with: {header}", "dump 开头：{header}"),
+    "suspicion_high": ("HIGH", "高"),
+    "suspicion_medium": ("MEDIUM", "中"),
+    "suspicion_low": ("LOW", "低"),
+    "suspicion_none": ("none", "无"),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {

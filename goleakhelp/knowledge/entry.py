@@ -43,12 +43,18 @@ class DumpSignature:
 
     A goroutine matches when its wait reason is one of `states` (any state when
     empty), every regex in `frames` matches at least one of its frame function
-    names, and `created_by` (when set) matches the function that created it.
+    names, and `created_by` (when set) matches the function that created it. A
+    signature with no `frames` describes the program's own code blocked in that
+    state, so it matches only goroutines whose innermost non-runtime frame is user
+    code. `source` (optional) holds regexes for the blocked line of user code; when
+    that line can be read (`goleakhelp dump --src DIR`), a matching line confirms
+    the entry and a non-matching one weakens it.
     """
 
     states: tuple[str, ...]
     frames: tuple[str, ...]
     created_by: str | None
+    source: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

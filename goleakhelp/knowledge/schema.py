@@ -221,9 +221,13 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         created_by = sig.get("created_by")
         if created_by is not None:
             c.regexes([created_by], f"{field}.created_by")
+        source = c.regexes(sig.get("source"), f"{field}.source")
+        for key in sig:
+            if key not in ("states", "frames", "created_by", "source"):
+                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by and optional source")
         if not states and not frames and created_by is None:
             c.fail(field, "matches every goroutine: give states, frames or created_by")
-        signatures.append(DumpSignature(states, frames, created_by))
+        signatures.append(DumpSignature(states, frames, created_by, source))
     dump_note = c.localized_text(dump.get("note"), "dump.note")
 
     heap = c.mapping(data.get("heap"), "heap", ("frames", "note"))

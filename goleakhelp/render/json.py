@@ -43,3 +43,57 @@ def list_json(entries: Iterable[Entry], lang: str) -> str:
 
 def cheatsheet_json(sheet: CheatSheet) -> str:
     return _dump(dataclasses.asdict(sheet))
+
+
+def dump_report_data(report) -> dict:
+    """`report` is a dumps.analyze.DumpReport."""
+
+    def frame(f):
+        return {"function": f.function, "file": f.file, "line": f.line, "inlined": f.inlined}
+
+    groups = []
+    for finding in report.findings:
+        g = finding.group
+        where = g.user_frame or g.top_frame
+        groups.append(
+            {
+                "count": g.count,
+                "state": g.state,
+                "states": dict(g.states),
+                "wait_minutes": list(g.wait_minutes),
+                "leaked": g.leaked,
+                "frames": [f.function for f in g.frames],
+                "stack": [frame(f) for f in g.frames],
+                "location": where.location if where is not None else "",
+                "created_by": g.created_by.function if g.created_by else None,
+                "created_at": g.created_by.location if g.created_by else None,
+                "parent_ids": list(g.parent_ids),
+                "ids": list(g.ids),
+                "labels": [dict(ls) for ls in g.labels],
+                "suspicion": finding.suspicion,
+                "reasons": list(finding.reasons),
+                "matches": [{"id": m.id, "kind": m.kind, "score": m.score, "evidence": list(m.evidence)} for m in finding.matches],
+                "source": {"file": finding.source[0], "line": finding.source[1], "text": finding.source[2]} if finding.source else None,
+                "base_count": finding.base_count,
+            }
+        )
+    return {
+        "goleakhelp_version": __version__,
+        "origin": report.origin,
+        "format": report.format,
+        "total": report.total,
+        "declared_total": report.declared_total,
+        "states": dict(report.states),
+        "suspicious_groups": len(report.suspicious),
+        "truncated": report.truncated,
+        "dumps_found": report.dumps_found,
+        "dump_index": report.dump_index,
+        "header": report.header,
+        "notes": list(report.notes),
+        "base": {"origin": report.base_origin, "total": report.base_total} if report.base_origin else None,
+        "groups": groups,
+    }
+
+
+def dump_report_json(report) -> str:
+    return _dump(dump_report_data(report))

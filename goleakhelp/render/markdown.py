@@ -46,3 +46,38 @@ def cheatsheet_markdown(sheet: CheatSheet) -> str:
         for group in sheet.commands:
             out += ["", f"### {group.title} (`{group.id}`)", "", _fence("\n".join(group.commands), "sh")]
     return "\n".join(out) + "\n"
+
+
+def dump_report_markdown(view, lang: str) -> str:
+    """`view` is a render.dumpdoc.ReportView: for pasting into an issue."""
+    out = [f"**{view.summary}**", ""]
+    if view.states:
+        out += [f"{label('dump_states', lang)}: {view.states}", ""]
+    out += [f"> {note}" for note in view.notes]
+    if view.notes:
+        out.append("")
+    if view.nothing:
+        out += [view.nothing, ""]
+    for f in view.suspicious:
+        out += [f"### {label('suspicion_' + f.suspicion, lang)}: {f.headline}", ""]
+        out += [f"- {e}" for e in f.evidence]
+        if f.source:
+            out.append(f"- {label('dump_source', lang)}: `{f.source}`")
+        if f.pattern:
+            p = f.pattern
+            out += ["", f"**{label('dump_pattern', lang)}:** `{p.id}` {p.title} ({p.score:.2f})", ""]
+            out += [f"- {w}" for w in p.why]
+            out += ["", f"**{label('fix', lang)}:** {p.fix}"]
+            if f.also:
+                out.append(f"{label('dump_also', lang)}: {', '.join(f'`{a}`' for a in f.also)}")
+            out += ["", p.more]
+        else:
+            out.append(label("dump_no_pattern", lang))
+        out += ["", _fence("\n".join(f.stack), "text"), ""]
+    if view.low:
+        out += [f"#### {label('dump_low', lang)}", ""]
+        out += [f"- {f.headline}" + (f" → `{f.pattern.id}`" if f.pattern else "") for f in view.low]
+        out.append("")
+    if view.rest:
+        out += [f"- {f.headline}" for f in view.rest]
+    return "\n".join(out).rstrip() + "\n"

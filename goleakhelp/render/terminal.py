@@ -123,3 +123,57 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
         for group in sheet.commands:
             console.print(Text.assemble((group.id, "cyan"), "  ", group.title))
             console.print(Padding(_code("\n".join(group.commands), "shell"), (0, 0, 0, 2), expand=False))
+
+
+SUSPICION_STYLE = {"high": "bold white on red", "medium": "bold black on yellow", "low": "cyan", "none": "dim"}
+
+
+def _finding(view, lang: str, console: Console, full: bool) -> None:
+    tag = label(f"suspicion_{view.suspicion}", lang)
+    console.print(Text.assemble((f" {tag} ", SUSPICION_STYLE[view.suspicion]), " ", (view.headline, "bold")))
+    if not full:
+        if view.pattern:
+            console.print(Padding(Text(f"→ {view.pattern.id}: {view.pattern.fix}"), (0, 0, 0, 2), expand=False))
+        return
+    items = []
+    if view.evidence:
+        items.append(Text(label("dump_evidence", lang), style="bold"))
+        items.append(_bullets(view.evidence, False))
+    if view.source:
+        items.append(Text.assemble((f"{label('dump_source', lang)}: ", "bold"), (view.source, "green")))
+    if view.pattern:
+        p = view.pattern
+        items.append(Text.assemble((f"{label('dump_pattern', lang)}: ", "bold"), (p.id, "bold cyan"), f"  {p.title}  ", (f"({p.score:.2f})", "dim")))
+        items.append(Padding(_bullets(p.why, False), (0, 0, 0, 2)))
+        items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
+        if view.also:
+            items.append(Text(f"{label('dump_also', lang)}: {', '.join(view.also)}", style="dim"))
+    else:
+        items.append(Text(label("dump_no_pattern", lang), style="dim"))
+    items.append(Text(label("dump_stack", lang), style="bold"))
+    items.append(Padding(Text("\n".join(view.stack), style="dim"), (0, 0, 0, 2)))
+    if view.pattern:
+        items.append(Text(view.pattern.more, style="dim"))
+    console.print(Padding(Group(*items), (0, 0, 1, 2)))
+
+
+def render_dump_report(view, lang: str, console: Console) -> None:
+    """`view` is a render.dumpdoc.ReportView."""
+    console.print(Text(view.summary, style="bold"))
+    if view.states:
+        console.print(Text(f"{label('dump_states', lang)}: {view.states}", style="dim"))
+    for note in view.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    console.print()
+    for finding in view.suspicious:
+        _finding(finding, lang, console, full=True)
+    if view.nothing:
+        console.print(Text(view.nothing, style="green"))
+        console.print()
+    if view.low:
+        console.print(Text(label("dump_low", lang), style="bold"))
+        for finding in view.low:
+            _finding(finding, lang, console, full=False)
+        console.print()
+    for finding in view.rest:
+        _finding(finding, lang, console, full=False)

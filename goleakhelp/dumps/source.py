@@ -1,0 +1,118 @@
+"""Get a dump's bytes from a file, stdin, a gzip file or a pprof URL, and turn them into text.
+
+Every failure is a UserError with one line saying what is wrong, never a traceback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from goleakhelp.errors import UserError
+
+MAX_INPUT_BYTES = 2 * 1024**3  # a 1,000,000-goroutine debug=2 dump is about 220 MB
+MAX_URL_BYTES = 512 * 1024**2
+URL_TIMEOUT_SECONDS = 30.0
+GZIP_MAGIC = b"\x1f\x8b"
+# runtime/pprof stops a debug=2 write when its buffer reaches 64 MiB.
+RUNTIME_TEXT_CAP = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RawInput:
+    data: bytes
+    origin: str  # file name, "stdin" or the URL
+    compressed: bool
+
+
+def read_input(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES) -> RawInput:
+    """Read a dump from a path, '-' / None (stdin), or an http(s) URL; gunzip it when it is gzip."""
+    if source and source.startswith(("http://", "https://")):
+        data, origin = _read_url(source), source
+    elif source in (None, "-"):
+        stream = stdin if stdin is not None else sys.stdin
+        if stream is None or (hasattr(stream, "isatty") and stream.isatty()):
+            raise UserError("no dump given: pass a file, a URL, or pipe a dump into stdin (see --help)")
+        buffer = getattr(stream, "buffer", stream)
+        data, origin = buffer.read(max_bytes + 1), "stdin"
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogateescape")
+    else:
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise UserError(f"{source} is a folder; give the dump file")
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise UserError(f"{source} is {size:,} bytes; the limit is {max_bytes:,}")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"{source}: no such file") from None
+        except PermissionError:
+            raise UserError(f"{source}: permission denied") from None
+        except OSError as exc:
+            raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        origin = source
+    if len(data) > max_bytes:
+        raise UserError(f"{origin} is larger than the limit of {max_bytes:,} bytes")
+    if not data.strip():
+        raise UserError(f"{origin} is empty")
+    compressed = data[:2] == GZIP_MAGIC
+    if compressed:
+        data = _gunzip(data, origin, max_bytes)
+    return RawInput(data, origin, compressed)
+
+
+def _gunzip(data: bytes, origin: str, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+            out = f.read(max_bytes + 1)
+    except (OSError, EOFError) as exc:
+        raise UserError(f"{origin} looks gzip-compressed but cannot be decompressed: {exc}") from None
+    if len(out) > max_bytes:
+        raise UserError(f"{origin} decompresses to more than {max_bytes:,} bytes")
+    return out
+
+
+def _read_url(url: str) -> bytes:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "goleakhelp", "Accept-Encoding": "gzip"})
+    try:
+        with urllib.request.urlopen(request, timeout=URL_TIMEOUT_SECONDS) as response:
+            data = response.read(MAX_URL_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise UserError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise UserError(f"{url}: cannot connect: {exc.reason}") from None
+    except TimeoutError:
+        raise UserError(f"{url}: no answer within {URL_TIMEOUT_SECONDS:.0f} s") from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{url}: {exc}") from None
+    if len(data) > MAX_URL_BYTES:
+        raise UserError(f"{url}: the answer is larger than {MAX_URL_BYTES:,} bytes")
+    return data
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data no goroutine dump could be: NUL bytes or mostly non-text bytes."""
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    text_bytes = sum(1 for b in sample if b >= 32 or b in (9, 10, 13, 27))
+    return text_bytes < 0.95 * len(sample)
+
+
+def decode(raw: RawInput) -> str:
+    if looks_binary(raw.data):
+        if raw.compressed:
+            raise UserError(
+                f"{raw.origin} is a protobuf profile (gzip, binary), not a text dump; get text with "
+                "?debug=2 on the pprof URL, or `go tool pprof -traces FILE` and pass that output"
+            )
+        raise UserError(f"{raw.origin} is binary data, not a goroutine dump")
+    return raw.data.decode("utf-8", errors="replace")
