@@ -342,19 +342,19 @@ def dump(
       goleakhelp dump crash.log --json
     """
     from goleakhelp.dumps.analyze import analyze_dump
-    from goleakhelp.dumps.source import decode, read_input
+    from goleakhelp.dumps.source import load_text
 
     if src is not None and not src.is_dir():
         raise UserError(f"--src {src}: not a folder")
     language = _lang(lang)
-    raw = read_input(source)
-    base_text = decode(read_input(base)) if base is not None else None
+    dump_text = load_text(source)
+    base_text = load_text(base).text if base is not None else None
     kb = _load(kb_dir)
     report = analyze_dump(
-        decode(raw),
+        dump_text.text,
         kb.entries.values(),
-        origin=raw.origin,
-        byte_size=len(raw.data),
+        origin=dump_text.origin,
+        byte_size=dump_text.byte_size,
         index=index,
         base_text=base_text,
         base_origin=base,

@@ -59,11 +59,6 @@ class GoroutineGroup:
         return next((f for f in self.frames if not is_runtime(f)), self.frames[0] if self.frames else None)
 
 
-def _key(g: Goroutine) -> tuple:
-    creator = (g.created_by.function, g.created_by.file, g.created_by.line) if g.created_by else None
-    return (tuple((f.function, f.file, f.line) for f in g.frames), creator, g.frames_elided)
-
-
 class _Acc:
     __slots__ = ("first", "count", "states", "wmin", "wmax", "leaked", "durable", "locked", "ids", "parents", "labels")
 
@@ -81,9 +76,9 @@ class _Acc:
 
 def group_goroutines(goroutines: list[Goroutine]) -> list[GoroutineGroup]:
     """Groups, largest first."""
-    accs: dict[tuple, _Acc] = {}
+    accs: dict[int, _Acc] = {}
     for g in goroutines:
-        key = _key(g)
+        key = g.stack_key  # same frames, creator and elision (set by the readers' StackInterner)
         acc = accs.get(key)
         if acc is None:
             acc = accs[key] = _Acc(g)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
-from goleakhelp.dumps.model import Dump
-from goleakhelp.dumps.normalize import clean_lines
+from goleakhelp.dumps.model import Dump, StackInterner
+from goleakhelp.dumps.normalize import clean_text, iter_lines
 from goleakhelp.dumps.readers.debug1 import TOTAL, read_debug1
-from goleakhelp.dumps.readers.text import HEADER, read_text
+from goleakhelp.dumps.readers.text import read_text
 from goleakhelp.dumps.readers.traces import SEPARATOR, read_traces
 from goleakhelp.errors import UserError
 
@@ -20,40 +21,21 @@ class ParsedInput:
     notes: list[str]  # what was cleaned up
 
 
-def _split_text_dumps(lines: list[str]) -> list[list[str]]:
-    """Split where a goroutine id repeats, or a new crash or profile header starts: a second dump."""
-    pieces: list[list[str]] = [[]]
-    seen: set[str] = set()
-    for line in lines:
-        m = HEADER.match(line) if line.startswith("goroutine ") else None
-        if m:
-            gid = m.group(1)
-            if gid in seen:
-                pieces.append([])
-                seen = set()
-            seen.add(gid)
-        pieces[-1].append(line)
-    return [p for p in pieces if any(HEADER.match(x) for x in p if x.startswith("goroutine "))]
-
-
 def parse_dump_text(text: str, byte_size: int | None = None) -> ParsedInput:
     """Every dump in `text`; raises UserError when there is none."""
     from goleakhelp.dumps.source import RUNTIME_TEXT_CAP
 
-    lines, notes = clean_lines(text)
-    dumps: list[Dump] = []
-    if any(TOTAL.match(line) for line in lines[:50]) or any(line.startswith("#\t0x") for line in lines[:200]):
-        starts = [i for i, line in enumerate(lines) if TOTAL.match(line)] or [0]
-        for a, b in zip(starts, starts[1:] + [len(lines)]):
-            dumps.append(read_debug1(lines[a:b]))
-    elif any(line.startswith(SEPARATOR) for line in lines):
-        dumps.append(read_traces(lines))
+    text, prefix, notes = clean_text(text)
+    head = list(itertools.islice(iter_lines(text[:65536], prefix), 200))
+    if any(TOTAL.match(line) for line in head[:50]) or any(line.startswith("#\t0x") for line in head):
+        dumps = _read_profiles(iter_lines(text, prefix))
+    elif any(line.startswith(SEPARATOR) for line in head):
+        dumps = [read_traces(iter_lines(text, prefix))]
     else:
-        for piece in _split_text_dumps(lines):
-            dump = read_text(piece)
-            if any(_GOLEAK in line for line in piece[:20]) or any(_GOLEAK in line for line in lines[:5]):
+        dumps = read_text(iter_lines(text, prefix))
+        if any(_GOLEAK in line for line in head[:50]):
+            for dump in dumps:
                 dump.format = "goleak"
-            dumps.append(dump)
     dumps = [d for d in dumps if d.goroutines]
     if not dumps:
         raise UserError("no goroutine dump found in the input (expected lines such as `goroutine 1 [running]:`)")
@@ -63,3 +45,17 @@ def parse_dump_text(text: str, byte_size: int | None = None) -> ParsedInput:
     for d in dumps:
         d.notes.extend(notes)
     return ParsedInput(dumps, notes)
+
+
+def _read_profiles(lines) -> list[Dump]:
+    """pprof count-format text, one dump per `... profile: total N` line."""
+    interner = StackInterner()
+    dumps: list[Dump] = []
+    chunk: list[str] = []
+    for line in lines:
+        if TOTAL.match(line) and chunk:
+            dumps.append(read_debug1(chunk, interner))
+            chunk = []
+        chunk.append(line)
+    dumps.append(read_debug1(chunk, interner))
+    return dumps

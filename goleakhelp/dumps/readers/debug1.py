@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from goleakhelp.dumps.model import Dump, Frame, Goroutine
+from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
 
 TOTAL = re.compile(r"^(goroutine|goroutineleak) profile: total (\d+)\s*$")
 RECORD = re.compile(r"^(\d+) @(?: 0x[0-9a-f]+)*\s*$")
@@ -31,7 +31,8 @@ def _labels(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in data.items()) if isinstance(data, dict) else ()
 
 
-def read_debug1(lines: Iterable[str]) -> Dump:
+def read_debug1(lines: Iterable[str], interner: StackInterner | None = None) -> Dump:
+    interner = interner or StackInterner()
     dump = Dump(format="pprof-debug1")
     leak_profile = False
     count = 0
@@ -41,8 +42,9 @@ def read_debug1(lines: Iterable[str]) -> Dump:
     def flush() -> None:
         nonlocal count, frames, labels
         if count:
+            stack, key = interner.stack(frames, None, False)
             dump.goroutines.append(
-                Goroutine(id=None, state="", frames=tuple(frames), leaked=leak_profile, labels=labels, count=count)
+                Goroutine(id=None, state="", frames=stack, leaked=leak_profile, labels=labels, count=count, stack_key=key)
             )
         count, frames, labels = 0, [], ()
 
@@ -55,7 +57,7 @@ def read_debug1(lines: Iterable[str]) -> Dump:
             flush()
             count = int(m.group(1))
         elif m := FRAME.match(line):
-            frames.append(Frame(m.group(1), m.group(2), int(m.group(3))))
+            frames.append(interner.frame(m.group(1), m.group(2), int(m.group(3)), False))
         elif m := LABELS.match(line):
             labels = _labels(m.group(1))
         elif not line.strip():

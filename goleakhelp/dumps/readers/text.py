@@ -8,6 +8,9 @@ All of these print goroutines the same way (runtime/traceback.go):
     \t/src/main.go:14 +0x1d
     created by main.leak in goroutine 1
     \t/src/main.go:12 +0x85
+
+The reader is a hand-rolled loop over lines with string methods rather than one regex
+per line: a dump can hold a million goroutines.
 """
 
 from __future__ import annotations
@@ -15,12 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from goleakhelp.dumps.model import Dump, Frame, Goroutine
+from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
 
 HEADER = re.compile(r"^goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[([^\]]*)\](?: \{(.*)\})?:\s*$")
-FUNCTION = re.compile(r"^(\S.*?)\(([^()]*)\)$")
-FILE = re.compile(r"^\s+(.+?):(\d+)( \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?\s*$")
-CREATED_BY = re.compile(r"^created by (.+?)(?: in goroutine (\d+))?$")
 ELIDED = re.compile(r"^\.\.\.(?:\d+|additional) frames elided\.\.\.$")
 ORIGIN = re.compile(r"^\[originating from goroutine (\d+)\]:$")
 MINUTES = re.compile(r"^(\d+) minutes?$")
@@ -60,45 +60,40 @@ def parse_state(field: str) -> dict:
     return out
 
 
-class _Builder:
-    """Collects one goroutine's lines."""
+def _location(text: str) -> tuple[str, int, bool]:
+    """`/src/main.go:14 +0x1d` -> (file, line, inlined); inlined frames have no +0x offset."""
+    text = text.strip()
+    space = text.find(" ")
+    loc = text if space < 0 else text[:space]
+    inlined = space < 0 or not text.startswith("+0x", space + 1)
+    colon = loc.rfind(":")
+    number = loc[colon + 1 :]
+    if colon <= 0 or not number.isdigit():
+        return "", 0, False
+    return loc[:colon], int(number), inlined
 
-    __slots__ = ("id", "head", "frames", "created_by", "parent", "elided", "unavailable", "pending", "creating", "in_origin")
 
-    def __init__(self, gid: int, head: dict) -> None:
-        self.id = gid
-        self.head = head
+class _Reader:
+    def __init__(self, interner: StackInterner) -> None:
+        self.interner = interner
+        self.dumps: list[Dump] = [Dump(format="goroutine-text")]
+        self.ids: set[int] = set()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.gid: int | None = None
+        self.head: dict | None = None
         self.frames: list[Frame] = []
         self.created_by: Frame | None = None
         self.parent: int | None = None
         self.elided = False
         self.unavailable = False
-        self.pending: str | None = None  # a function line waiting for its file line
-        self.creating = False  # the pending function is the "created by" one
-        self.in_origin = False  # inside an [originating from goroutine N] ancestor trace
+        self.pending: str | None = None
+        self.creating = False
+        self.in_origin = False
 
-    def finish(self) -> Goroutine:
-        self._flush(None, 0, False)
-        h = self.head
-        return Goroutine(
-            id=self.id,
-            state=h["state"],
-            frames=tuple(self.frames),
-            created_by=self.created_by,
-            parent_id=self.parent,
-            wait_minutes=h["wait_minutes"],
-            leaked=h["leaked"],
-            durable=h["durable"],
-            locked_to_thread=h["locked_to_thread"],
-            labels=h["labels"],
-            frames_elided=self.elided,
-            stack_unavailable=self.unavailable,
-        )
-
-    def _flush(self, file: str | None, line: int, inlined: bool) -> None:
-        if self.pending is None:
-            return
-        frame = Frame(self.pending, file or "", line, inlined)
+    def flush_pending(self, file: str, line: int, inlined: bool) -> None:
+        frame = self.interner.frame(self.pending, file, line, inlined)
         if self.creating:
             self.created_by = frame
         elif not self.in_origin:
@@ -106,60 +101,102 @@ class _Builder:
         self.pending = None
         self.creating = False
 
+    def finish(self) -> None:
+        if self.head is None:
+            return
+        if self.pending is not None:
+            self.flush_pending("", 0, False)
+        frames, key = self.interner.stack(self.frames, self.created_by, self.elided)
+        h = self.head
+        self.dumps[-1].goroutines.append(
+            Goroutine(
+                id=self.gid,
+                state=h["state"],
+                frames=frames,
+                created_by=self.created_by,
+                parent_id=self.parent,
+                wait_minutes=h["wait_minutes"],
+                leaked=h["leaked"],
+                durable=h["durable"],
+                locked_to_thread=h["locked_to_thread"],
+                labels=h["labels"],
+                frames_elided=self.elided,
+                stack_unavailable=self.unavailable,
+                stack_key=key,
+            )
+        )
+        self._reset()
 
-def read_text(lines: Iterable[str]) -> Dump:
-    """Parse every goroutine block; lines that belong to no goroutine are skipped."""
-    dump = Dump(format="goroutine-text")
-    goroutines = dump.goroutines
-    current: _Builder | None = None
+    def start(self, gid: int, state_field: str, labels: str | None) -> None:
+        self.finish()
+        if gid in self.ids:
+            # The same goroutine id again: a second dump starts here.
+            self.dumps.append(Dump(format="goroutine-text"))
+            self.ids = set()
+        self.ids.add(gid)
+        head = _STATE_CACHE.get(state_field)
+        if head is None:
+            head = _STATE_CACHE[state_field] = parse_state(state_field)
+        if labels:
+            head = {**head, "labels": parse_labels(labels)}
+        elif "labels" not in head:
+            head["labels"] = ()
+        self.gid = gid
+        self.head = head
+
+
+_STATE_CACHE: dict[str, dict] = {}
+
+
+def read_text(lines: Iterable[str], interner: StackInterner | None = None) -> list[Dump]:
+    """Every goroutine block, split into dumps where a goroutine id repeats."""
+    r = _Reader(interner or StackInterner())
     header_match = HEADER.match
+    locations: dict[str, tuple[str, int, bool]] = {}
     for line in lines:
         if not line:
-            if current is not None:
-                goroutines.append(current.finish())
-                current = None
+            r.finish()
             continue
         first = line[0]
-        if first == "g" and (m := header_match(line)):
-            if current is not None:
-                goroutines.append(current.finish())
-            head = parse_state(m.group(2))
-            head["labels"] = parse_labels(m.group(3))
-            current = _Builder(int(m.group(1)), head)
+        if first == "g" and line.startswith("goroutine ") and (m := header_match(line)):
+            r.start(int(m.group(1)), m.group(2), m.group(3))
             continue
-        if current is None:
-            if not goroutines and not dump.header and CRASH_HEADER.match(line):
+        if r.head is None:
+            dump = r.dumps[-1]
+            if not dump.goroutines and not dump.header and CRASH_HEADER.match(line):
                 dump.header = line.strip()
             continue
-        if first in " \t":
-            fm = FILE.match(line)
-            if fm and current.pending is not None:
-                # Inlined frames are printed without a +0x offset.
-                current._flush(fm.group(1), int(fm.group(2)), fm.group(3) is None)
+        if first == "\t" or first == " ":
+            if r.pending is not None:
+                # File lines repeat exactly across goroutines with the same stack.
+                loc = locations.get(line)
+                if loc is None:
+                    loc = locations[line] = _location(line)
+                r.flush_pending(*loc)
             elif "stack unavailable" in line:
-                current.unavailable = True
+                r.unavailable = True
             continue
-        if current.pending is not None:
-            # A function line without its file line: keep the frame without a location.
-            current._flush(None, 0, False)
-        if m := CREATED_BY.match(line):
-            current.pending = m.group(1)
-            current.creating = True
-            if m.group(2):
-                current.parent = int(m.group(2))
+        if r.pending is not None:
+            r.flush_pending("", 0, False)  # a function line without its file line
+        if line.endswith(")") and (paren := line.rfind("(")) > 0:
+            r.pending = line[:paren]
+            continue
+        if line.startswith("created by "):
+            rest = line[11:]
+            at = rest.rfind(" in goroutine ")
+            if at >= 0 and rest[at + 14 :].isdigit():
+                r.parent = int(rest[at + 14 :])
+                rest = rest[:at]
+            r.pending = rest
+            r.creating = True
             continue
         if ELIDED.match(line):
-            current.elided = True
+            r.elided = True
             continue
         if ORIGIN.match(line):
-            current.in_origin = True
-            continue
-        if m := FUNCTION.match(line):
-            current.pending = m.group(1)
+            r.in_origin = True
             continue
         # Anything else (a log line, goleak's closing "]", a register dump) ends the goroutine.
-        goroutines.append(current.finish())
-        current = None
-    if current is not None:
-        goroutines.append(current.finish())
-    return dump
+        r.finish()
+    r.finish()
+    return [d for d in r.dumps if d.goroutines]

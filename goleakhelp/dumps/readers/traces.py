@@ -16,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from goleakhelp.dumps.model import Dump, Frame, Goroutine
+from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
 
 SEPARATOR = "-----------+-------------------------------------------------------"
 FIRST = re.compile(r"^\s*(\d+)\s{3}(\S.*?)( \(inline\))?\s*$")
@@ -24,7 +24,8 @@ NEXT = re.compile(r"^\s{11,}(\S.*?)( \(inline\))?\s*$")
 LABEL = re.compile(r"^\s*([^\s:]+):\s{2}(.*)$")
 
 
-def read_traces(lines: Iterable[str]) -> Dump:
+def read_traces(lines: Iterable[str], interner: StackInterner | None = None) -> Dump:
+    interner = interner or StackInterner()
     dump = Dump(format="pprof-traces")
     count = 0
     frames: list[Frame] = []
@@ -33,7 +34,8 @@ def read_traces(lines: Iterable[str]) -> Dump:
     def flush() -> None:
         nonlocal count, frames, labels
         if count:
-            dump.goroutines.append(Goroutine(id=None, state="", frames=tuple(frames), labels=tuple(labels), count=count))
+            stack, key = interner.stack(frames, None, False)
+            dump.goroutines.append(Goroutine(id=None, state="", frames=stack, labels=tuple(labels), count=count, stack_key=key))
         count, frames, labels = 0, [], []
 
     in_records = False
@@ -48,9 +50,9 @@ def read_traces(lines: Iterable[str]) -> Dump:
             continue
         if m := FIRST.match(line):
             count = int(m.group(1))
-            frames.append(Frame(m.group(2), "", 0, inlined=bool(m.group(3))))
+            frames.append(interner.frame(m.group(2), "", 0, bool(m.group(3))))
         elif count and (m := NEXT.match(line)):
-            frames.append(Frame(m.group(1), "", 0, inlined=bool(m.group(2))))
+            frames.append(interner.frame(m.group(1), "", 0, bool(m.group(2))))
         elif not count and (m := LABEL.match(line)):
             labels.append((m.group(1), m.group(2)))
     flush()

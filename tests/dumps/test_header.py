@@ -1,0 +1,38 @@
+"""Goroutine header lines, as the runtime prints them (real lines quoted from Go 1.27 dumps)."""
+
+from __future__ import annotations
+
+import pytest
+
+from goleakhelp.dumps.readers.text import HEADER, parse_labels, parse_state
+
+
+@pytest.mark.parametrize(
+    "line,gid,state,extra",
+    [
+        ("goroutine 19 [chan send (leaked)]:", 19, "chan send", {"leaked": True}),
+        ("goroutine 28 [select (no cases) (leaked), locked to thread]:", 28, "select (no cases)", {"leaked": True, "locked_to_thread": True}),
+        ("goroutine 1 gp=0x313633ae1e0 m=0 mp=0x5f1620 [running]:", 1, "running", {}),
+        ("goroutine 7 gp=0xc000003dc0 m=nil [chan receive, 12 minutes]:", 7, "chan receive", {"wait_minutes": 12}),
+        ("goroutine 9 [chan receive (durable), 1 minutes, synctest bubble 3]:", 9, "chan receive", {"durable": True, "wait_minutes": 1}),
+        ("goroutine 31 [sync.WaitGroup.Wait (leaked), 3 minutes]:", 31, "sync.WaitGroup.Wait", {"leaked": True, "wait_minutes": 3}),
+    ],
+)
+def test_header_fields(line, gid, state, extra):
+    m = HEADER.match(line)
+    assert m and int(m.group(1)) == gid
+    head = parse_state(m.group(2))
+    assert head["state"] == state
+    for key, value in extra.items():
+        assert head[key] == value
+
+
+def test_labels_quoted_and_plain():
+    line = 'goroutine 26 [select (no cases)] {handler: upload, "req id": 42}:'
+    m = HEADER.match(line)
+    assert parse_state(m.group(2))["state"] == "select (no cases)"
+    assert parse_labels(m.group(3)) == (("handler", "upload"), ("req id", "42"))
+
+
+def test_labels_with_escaped_quotes_and_commas():
+    assert parse_labels('"a,b": "x \\"y\\"", k: v') == (("a,b", 'x "y"'), ("k", "v"))
