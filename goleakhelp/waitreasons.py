@@ -74,3 +74,39 @@ STATUSES: frozenset[str] = frozenset(
 
 # What a dump header can show in its state field.
 DUMP_STATES: frozenset[str] = WAIT_REASONS | STATUSES
+
+# Forms without a header (pprof -traces, and debug=1 for the frames it keeps) show the
+# function a goroutine parked in instead of its wait reason. Innermost match wins.
+PARKING_FRAMES: dict[str, str] = {
+    "runtime.chansend": "chan send",
+    "runtime.chanrecv": "chan receive",
+    "runtime.selectgo": "select",
+    "runtime.block": "select (no cases)",
+    "runtime.netpollblock": "IO wait",
+    "internal/poll.runtime_pollWait": "IO wait",
+    "runtime.timeSleep": "sleep",
+    "time.Sleep": "sleep",
+    "internal/sync.runtime_SemacquireMutex": "sync.Mutex.Lock",
+    "sync.runtime_SemacquireMutex": "sync.Mutex.Lock",
+    "sync.runtime_SemacquireRWMutexR": "sync.RWMutex.RLock",
+    "sync.runtime_SemacquireRWMutex": "sync.RWMutex.Lock",
+    "sync.runtime_SemacquireWaitGroup": "sync.WaitGroup.Wait",
+    "sync.runtime_Semacquire": "semacquire",
+    "sync.runtime_notifyListWait": "sync.Cond.Wait",
+    "runtime.gcBgMarkWorker": "GC worker (idle)",
+    "runtime.bgsweep": "GC sweep wait",
+    "runtime.bgscavenge": "GC scavenge wait",
+    "runtime.forcegchelper": "force gc (idle)",
+    "runtime.runFinalizers": "finalizer wait",
+    "runtime.runfinq": "finalizer wait",
+    "runtime.goroutineProfileWithLabels": "running",
+}
+
+
+def parked_state(functions) -> str:
+    """The wait state implied by the innermost parking frame, or "" when none is known."""
+    for function in functions:
+        state = PARKING_FRAMES.get(function)
+        if state is not None:
+            return state
+    return ""

@@ -17,12 +17,23 @@ from goleakhelp.dumps.group import GoroutineGroup, is_runtime, is_user_code
 from goleakhelp.knowledge.entry import DumpSignature, Entry
 
 
+# How much each kind of fact pins a goroutine down. A frame of a named library function
+# says more than the wait state, which every channel operation shares; the blocked source
+# line tells a send from a receive but not which library is involved.
+STATE_POINTS = 1.0
+FRAME_POINTS = 3.0
+CREATOR_POINTS = 1.5
+SOURCE_POINTS = 1.5
+COUNT_POINTS = 3.0  # thousands of goroutines at one place is as telling as a named frame
+
+
 @dataclass(frozen=True)
 class Match:
     id: str
     kind: str  # the entry's kind: "not-a-leak" marks known-normal goroutines
     score: float  # 0..1, higher is more specific
     evidence: tuple[str, ...]
+    points: float = 0.0  # the specificity behind `score`; equal points are a tie
 
 
 @lru_cache(maxsize=4096)
@@ -40,9 +51,12 @@ def _signature_evidence(sig: DumpSignature, group: GoroutineGroup, source_line: 
             if state not in sig.states:
                 return None
             evidence.append(f"wait state [{state}] is one of the signature's states")
-            points += 1
+            points += STATE_POINTS
+        elif not sig.frames and not _source_fits(sig, source_line):
+            # Without a state or frames to compare, nothing ties the group to this signature.
+            return None
         else:
-            evidence.append("this dump form has no wait states, so only frames were compared")
+            evidence.append("this dump form has no wait states, so only frames and source were compared")
     functions = [f.function for f in group.frames]
     if sig.frames:
         for pattern in sig.frames:
@@ -51,12 +65,17 @@ def _signature_evidence(sig: DumpSignature, group: GoroutineGroup, source_line: 
             if hit is None:
                 return None
             evidence.append(f"frame {hit} matches {pattern}")
-            points += 2
+            points += FRAME_POINTS
     else:
         top = next((f for f in group.frames if not is_runtime(f)), None)
         if top is None or not is_user_code(top):
             return None
         evidence.append(f"blocked in the program's own code ({top.function})")
+    if sig.min_count:
+        if group.count < sig.min_count:
+            return None
+        evidence.append(f"{group.count:,} goroutines at one place (the signature needs {sig.min_count:,})")
+        points += COUNT_POINTS
     if sig.created_by:
         creator = group.created_by.function if group.created_by else None
         if creator is None:
@@ -68,15 +87,19 @@ def _signature_evidence(sig: DumpSignature, group: GoroutineGroup, source_line: 
             return None
         else:
             evidence.append(f"created by {creator}, which matches {sig.created_by}")
-            points += 1.5
+            points += CREATOR_POINTS
     if sig.source and source_line is not None:
         rx = next((_rx(p) for p in sig.source if _rx(p).search(source_line)), None)
         if rx is not None:
             evidence.append(f"the blocked line `{source_line.strip()}` matches {rx.pattern}")
-            points += 1.5
+            points += SOURCE_POINTS
         else:
-            points -= 1
+            points -= SOURCE_POINTS
     return points, evidence
+
+
+def _source_fits(sig: DumpSignature, source_line: str | None) -> bool:
+    return source_line is not None and any(_rx(p).search(source_line) for p in sig.source)
 
 
 def match_group(group: GoroutineGroup, entries: Iterable[Entry], source_line: str | None = None) -> list[Match]:
@@ -89,8 +112,13 @@ def match_group(group: GoroutineGroup, entries: Iterable[Entry], source_line: st
             if result is not None and (best is None or result[0] > best[0]):
                 best = result
         if best is not None:
-            score = round(max(0.05, min(1.0, 0.25 + 0.15 * best[0])), 2)
-            found.append(Match(entry.id, entry.kind, score, tuple(best[1])))
+            points = max(best[0], 0.1)
+            found.append(Match(entry.id, entry.kind, round(points / (points + 2), 2), tuple(best[1]), points))
     # Known-normal entries win ties: a signature for normal goroutines is written to be exact.
-    found.sort(key=lambda m: (m.score, m.kind == "not-a-leak"), reverse=True)
+    found.sort(key=lambda m: (m.points, m.kind == "not-a-leak"), reverse=True)
     return found
+
+
+def tied_best(matches: list[Match]) -> list[Match]:
+    """The matches a dump cannot tell apart from the best one."""
+    return [m for m in matches if matches and m.points == matches[0].points]

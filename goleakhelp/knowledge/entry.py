@@ -48,13 +48,15 @@ class DumpSignature:
     state, so it matches only goroutines whose innermost non-runtime frame is user
     code. `source` (optional) holds regexes for the blocked line of user code; when
     that line can be read (`goleakhelp dump --src DIR`), a matching line confirms
-    the entry and a non-matching one weakens it.
+    the entry and a non-matching one weakens it. `min_count` (optional) matches
+    only groups of at least that many goroutines.
     """
 
     states: tuple[str, ...]
     frames: tuple[str, ...]
     created_by: str | None
     source: tuple[str, ...] = ()
+    min_count: int = 0  # match only groups at least this large (a pattern seen by sheer numbers)
 
 
 @dataclass(frozen=True)

@@ -222,12 +222,16 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         if created_by is not None:
             c.regexes([created_by], f"{field}.created_by")
         source = c.regexes(sig.get("source"), f"{field}.source")
+        min_count = sig.get("min_count", 0)
+        if not isinstance(min_count, int) or min_count < 0:
+            c.fail(f"{field}.min_count", "must be a whole number of goroutines")
+            min_count = 0
         for key in sig:
-            if key not in ("states", "frames", "created_by", "source"):
-                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by and optional source")
-        if not states and not frames and created_by is None:
-            c.fail(field, "matches every goroutine: give states, frames or created_by")
-        signatures.append(DumpSignature(states, frames, created_by, source))
+            if key not in ("states", "frames", "created_by", "source", "min_count"):
+                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by, and optional source and min_count")
+        if not states and not frames and created_by is None and not min_count:
+            c.fail(field, "matches every goroutine: give states, frames, created_by or min_count")
+        signatures.append(DumpSignature(states, frames, created_by, source, min_count))
     dump_note = c.localized_text(dump.get("note"), "dump.note")
 
     heap = c.mapping(data.get("heap"), "heap", ("frames", "note"))

@@ -6,7 +6,8 @@
     #\t0x4e20bd\tmain.leak.func1+0x1d\t/src/main.go:14
 
 Identical stacks are counted, not listed; there are no ids, states or creators, and
-runtime frames are left out, so the wait state is unknown.
+runtime frames are left out, so the wait state is known only when a parking frame outside
+the runtime package shows (internal/poll.runtime_pollWait, sync.runtime_Semacquire...).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterable
 
 from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
+from goleakhelp.waitreasons import parked_state
 
 TOTAL = re.compile(r"^(goroutine|goroutineleak) profile: total (\d+)\s*$")
 RECORD = re.compile(r"^(\d+) @(?: 0x[0-9a-f]+)*\s*$")
@@ -43,8 +45,9 @@ def read_debug1(lines: Iterable[str], interner: StackInterner | None = None) -> 
         nonlocal count, frames, labels
         if count:
             stack, key = interner.stack(frames, None, False)
+            state = parked_state(f.function for f in stack)
             dump.goroutines.append(
-                Goroutine(id=None, state="", frames=stack, leaked=leak_profile, labels=labels, count=count, stack_key=key)
+                Goroutine(id=None, state=state, frames=stack, leaked=leak_profile, labels=labels, count=count, stack_key=key)
             )
         count, frames, labels = 0, [], ()
 

@@ -8,6 +8,7 @@
     -----------+-------------------------------------------------------
 
 Function names only (no files or lines), a count on the first frame, ` (inline)` marks.
+Runtime frames are kept, so the wait state is read from the frame a goroutine parked in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from collections.abc import Iterable
 
 from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
+from goleakhelp.waitreasons import parked_state
 
 SEPARATOR = "-----------+-------------------------------------------------------"
 FIRST = re.compile(r"^\s*(\d+)\s{3}(\S.*?)( \(inline\))?\s*$")
@@ -35,7 +37,8 @@ def read_traces(lines: Iterable[str], interner: StackInterner | None = None) -> 
         nonlocal count, frames, labels
         if count:
             stack, key = interner.stack(frames, None, False)
-            dump.goroutines.append(Goroutine(id=None, state="", frames=stack, labels=tuple(labels), count=count, stack_key=key))
+            state = parked_state(f.function for f in stack)
+            dump.goroutines.append(Goroutine(id=None, state=state, frames=stack, labels=tuple(labels), count=count, stack_key=key))
         count, frames, labels = 0, [], []
 
     in_records = False

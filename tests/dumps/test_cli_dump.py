@@ -1,0 +1,149 @@
+"""`goleakhelp dump` as a user runs it: files, stdin, gzip, URLs, output formats, exit status."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import io
+import json
+import re
+import threading
+
+import pytest
+
+from goleakhelp.cli import main
+from goleakhelp.dumps.source import RUNTIME_TEXT_CAP
+from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text, manifest, records
+
+pytestmark = pytest.mark.skipif(not manifest(), reason="no fixture dumps: run scripts/make_dump_fixtures.py")
+
+
+def run(monkeypatch, capsys, *args, stdin: bytes | None = None):
+    monkeypatch.setattr("sys.argv", ["goleakhelp", "dump", *args])
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err
+
+
+def _leak(fmt="debug2", expect="chan-send-orphan"):
+    return records(format=fmt, expect=expect)[0]
+
+
+def test_terminal_report_explains_the_leak(monkeypatch, capsys):
+    record = _leak()
+    code, out, _ = run(monkeypatch, capsys, str(DUMPS / record["file"]), "--src", str(DUMPGEN_SRC))
+    assert code in (0, 1)
+    assert "goroutines in" in out and "chan-send-orphan" in out
+    assert "goleakhelp show chan-send-orphan" in out or "Worth a look" in out
+
+
+def test_leak_profile_exits_1_and_json_has_the_documented_fields(monkeypatch, capsys):
+    record = _leak("leak2")
+    code, out, _ = run(monkeypatch, capsys, str(DUMPS / record["file"]), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert isinstance(data["total"], int) and data["groups"]
+    group = data["groups"][0]
+    for key in ("count", "state", "wait_minutes", "leaked", "frames", "location", "created_by", "suspicion", "matches"):
+        assert key in group
+    assert group["suspicion"] == "high"
+    assert len(group["wait_minutes"]) == 2
+    match = group["matches"][0]
+    assert {"id", "score", "evidence"} <= set(match) and isinstance(match["evidence"], list)
+    order = ["high", "medium", "low", "none"]
+    assert [order.index(g["suspicion"]) for g in data["groups"]] == sorted(order.index(g["suspicion"]) for g in data["groups"])
+
+
+def test_healthy_dump_exits_0(monkeypatch, capsys):
+    record = records(expect="healthy", format="debug2")[0]
+    code, out, _ = run(monkeypatch, capsys, str(DUMPS / record["file"]))
+    assert code == 0 and "Nothing suspicious" in out
+
+
+def test_markdown_for_an_issue(monkeypatch, capsys):
+    record = _leak("leak2")
+    _, out, _ = run(monkeypatch, capsys, str(DUMPS / record["file"]), "--format", "markdown")
+    assert out.startswith("**") and "### " in out and "```text" in out
+
+
+def test_stdin_and_gzip(monkeypatch, capsys, tmp_path):
+    record = _leak("leak2")
+    data = (DUMPS / record["file"]).read_bytes()
+    code, out, _ = run(monkeypatch, capsys, "--json", stdin=data)
+    assert code == 1 and json.loads(out)["origin"] == "stdin"
+    (tmp_path / "d.txt.gz").write_bytes(gzip.compress(data))
+    code, out, _ = run(monkeypatch, capsys, str(tmp_path / "d.txt.gz"), "--json")
+    assert code == 1 and json.loads(out)["total"] >= 1
+
+
+def test_pprof_url(monkeypatch, capsys):
+    body = (DUMPS / _leak("leak2")["file"]).read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/debug/pprof/goroutineleak?debug=2"
+        code, out, _ = run(monkeypatch, capsys, url, "--json")
+    finally:
+        server.shutdown()
+    assert code == 1 and json.loads(out)["origin"] == url
+
+
+def test_protobuf_profile_is_refused_with_advice(monkeypatch, capsys):
+    proto = [r for r in manifest() if r["file"].endswith(".pb.gz")]
+    assert proto
+    code, _, err = run(monkeypatch, capsys, str(DUMPS / proto[0]["file"]))
+    assert code == 2 and "protobuf" in err and "debug=2" in err
+
+
+def test_dump_cut_at_64_mib_says_so(monkeypatch, capsys, tmp_path):
+    """Build what the runtime writes past 64 MiB: a real dump's goroutines repeated with fresh ids, cut at the cap."""
+    blocks = fixture_text(_leak()).strip("\n").split("\n\n")
+    out = io.StringIO()
+    written, gid = 0, 1
+    while written < RUNTIME_TEXT_CAP:
+        for block in blocks:
+            gid += 1
+            piece = re.sub(r"^goroutine \d+", f"goroutine {gid}", block) + "\n\n"
+            out.write(piece)
+            written += len(piece)
+    path = tmp_path / "cut.txt"
+    path.write_bytes(out.getvalue().encode()[:RUNTIME_TEXT_CAP])
+    code, stdout, _ = run(monkeypatch, capsys, str(path), "--json")
+    data = json.loads(stdout)
+    assert data["truncated"] is True
+    assert any("64 MiB" in n and "debug=1" in n for n in data["notes"])
+
+
+def test_two_dumps_in_one_input(monkeypatch, capsys):
+    two = records(format="wrapped-two")[0]
+    _, out, _ = run(monkeypatch, capsys, str(DUMPS / two["file"]), "--json")
+    data = json.loads(out)
+    assert data["dumps_found"] == 2 and data["dump_index"] == 2
+    _, out, _ = run(monkeypatch, capsys, str(DUMPS / two["file"]), "--json", "--index", "1")
+    assert json.loads(out)["dump_index"] == 1
+    code, _, err = run(monkeypatch, capsys, str(DUMPS / two["file"]), "--index", "3")
+    assert code == 2 and "--index" in err
+
+
+def test_user_text_in_a_dump_is_not_markup(monkeypatch, capsys, tmp_path):
+    text = fixture_text(_leak()).replace("goroutine 1 [", "goroutine 1 [", 1)
+    hostile = text.replace("main.", "main.[bold red]x[/]", 1)
+    (tmp_path / "h.txt").write_text(hostile)
+    code, out, err = run(monkeypatch, capsys, str(tmp_path / "h.txt"), "--all")
+    assert "Traceback" not in err
+    assert "[bold red]x[/]" in out
