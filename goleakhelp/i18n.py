@@ -84,6 +84,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "dump_pattern": ("Pattern", "模式"),
     "dump_why_matched": ("why it matches", "匹配原因"),
     "dump_also": ("also fits", "也符合"),
+    "dump_tied": (
+        "equally likely from this dump: {ids}; compare your code with each entry (goleakhelp show ID)",
+        "仅凭这份 dump 同样可能：{ids}；请对照各条目检查代码（goleakhelp show ID）",
+    ),
     "dump_no_pattern": ("No known pattern matches this code path.", "没有已知模式匹配这条代码路径。"),
     "dump_stack": ("Stack", "调用栈"),
     "dump_source": ("Blocked line", "阻塞所在行"),

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from goleakhelp.dumps.analyze import DumpReport, Finding
+from goleakhelp.dumps.match import tied_best
 from goleakhelp.i18n import label
 from goleakhelp.knowledge.entry import Entry
 
@@ -31,6 +32,7 @@ class FindingView:
     headline: str  # "17 goroutines [chan send] main.leak.func1 (app/main.go:15)"
     evidence: tuple[str, ...]
     pattern: PatternView | None
+    tied: tuple[str, ...]  # entries the dump cannot tell apart from the pattern
     also: tuple[str, ...]
     source: str | None  # "app/main.go:15: ch <- v"
     stack: tuple[str, ...]
@@ -99,6 +101,7 @@ def _stack(f: Finding) -> tuple[str, ...]:
 
 def finding_view(f: Finding, entries: Mapping[str, Entry], lang: str) -> FindingView:
     pattern = None
+    tied_ids: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
     if f.matches:
         best = f.matches[0]
@@ -112,9 +115,10 @@ def finding_view(f: Finding, entries: Mapping[str, Entry], lang: str) -> Finding
                 entry.quick_fix(lang),
                 label("more", lang, id=best.id),
             )
-        also = tuple(m.id for m in f.matches[1:4])
+        tied_ids = tuple(m.id for m in tied_best(list(f.matches))[1:])
+        also = tuple(m.id for m in f.matches[1 + len(tied_ids) : 4 + len(tied_ids)])
     source = f"{f.source[0]}:{f.source[1]}: {f.source[2].strip()}" if f.source else None
-    return FindingView(f.suspicion, _headline(f, lang), _evidence(f, lang), pattern, also, source, _stack(f))
+    return FindingView(f.suspicion, _headline(f, lang), _evidence(f, lang), pattern, tied_ids, also, source, _stack(f))
 
 
 def report_view(report: DumpReport, entries: Mapping[str, Entry], lang: str, show_all: bool) -> ReportView:

@@ -68,6 +68,8 @@ def dump_report_markdown(view, lang: str) -> str:
             out += ["", f"**{label('dump_pattern', lang)}:** `{p.id}` {p.title} ({p.score:.2f})", ""]
             out += [f"- {w}" for w in p.why]
             out += ["", f"**{label('fix', lang)}:** {p.fix}"]
+            if f.tied:
+                out.append(label("dump_tied", lang, ids=", ".join(f"`{t}`" for t in f.tied)))
             if f.also:
                 out.append(f"{label('dump_also', lang)}: {', '.join(f'`{a}`' for a in f.also)}")
             out += ["", p.more]

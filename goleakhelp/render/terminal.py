@@ -146,6 +146,8 @@ def _finding(view, lang: str, console: Console, full: bool) -> None:
         items.append(Text.assemble((f"{label('dump_pattern', lang)}: ", "bold"), (p.id, "bold cyan"), f"  {p.title}  ", (f"({p.score:.2f})", "dim")))
         items.append(Padding(_bullets(p.why, False), (0, 0, 0, 2)))
         items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
+        if view.tied:
+            items.append(Text(label("dump_tied", lang, ids=", ".join(view.tied)), style="yellow"))
         if view.also:
             items.append(Text(f"{label('dump_also', lang)}: {', '.join(view.also)}", style="dim"))
     else:
