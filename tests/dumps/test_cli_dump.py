@@ -147,3 +147,19 @@ def test_user_text_in_a_dump_is_not_markup(monkeypatch, capsys, tmp_path):
     code, out, err = run(monkeypatch, capsys, str(tmp_path / "h.txt"), "--all")
     assert "Traceback" not in err
     assert "[bold red]x[/]" in out
+
+
+def test_base_dump_shows_growth(monkeypatch, capsys):
+    """Two dumps of the same binary: the leaking path had no goroutines before, 15 after."""
+    before = records(scenario="idle-pool", format="debug2")[0]
+    after = _leak()
+    code, out, _ = run(monkeypatch, capsys, "--base", str(DUMPS / before["file"]), str(DUMPS / after["file"]), "--json")
+    data = json.loads(out)
+    assert code == 1 and data["base"]["total"] >= 1
+    grown = [g for g in data["groups"] if re.search(after["leak_function"], " ".join(g["frames"]))]
+    assert grown and grown[0]["base_count"] == 0 and grown[0]["suspicion"] == "high"
+    assert any("grew by" in r for r in grown[0]["reasons"])
+    unchanged = [g for g in data["groups"] if g["base_count"] and g["base_count"] == g["count"]]
+    assert all(g["suspicion"] != "high" for g in unchanged)
+    code, out, _ = run(monkeypatch, capsys, "--base", str(DUMPS / before["file"]), str(DUMPS / after["file"]))
+    assert "→" in out
