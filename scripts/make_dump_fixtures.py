@@ -470,6 +470,41 @@ def plan(scenarios: list[dict]) -> list[Job]:
     return jobs
 
 
+GOLEAK_SRC = Path("/usr/share/gocode/src/go.uber.org/goleak")
+GOLEAK_VERSION_NOTE = "(Debian golang-uber-goleak-dev, GOPATH mode)"
+
+
+def goleak_fixture(go: str, work: Path, version: str) -> tuple[dict, bytes] | None:
+    """goleak's real failure output from testdata/goleakcase, when Debian's goleak sources exist.
+
+    No Go module proxy is reachable here, so the test builds in GOPATH mode against
+    /usr/share/gocode (apt-get install golang-uber-goleak-dev).
+    """
+    if not GOLEAK_SRC.is_dir():
+        print("  skipping the goleak fixture: apt-get install golang-uber-goleak-dev", flush=True)
+        return None
+    gopath = work / "gopath"
+    pkg = gopath / "src" / "goleakcase"
+    pkg.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "testdata" / "goleakcase" / "leak_test.go", pkg / "leak_test.go")
+    env = base_env(go)
+    env.update(GO111MODULE="off", GOPATH=f"{gopath}:/usr/share/gocode", GOFLAGS="-trimpath")
+    proc = subprocess.run([go, "test", "-count=1", "."], cwd=pkg, env=env, capture_output=True, timeout=300)
+    data = proc.stdout + proc.stderr
+    if b"found unexpected goroutines" not in data:
+        raise RuntimeError(f"goleak test did not fail as expected:\n{data.decode(errors='replace')}")
+    rec = {
+        "file": "chan-recv-orphan.goleak.txt",
+        "format": "goleak",
+        "scenario": "chan-recv-orphan",
+        "expect": "chan-recv-orphan",
+        "leak_function": r"^goleakcase\.lookup\.func1$",
+        "leaked_count": 3,
+        "go_version": version,
+    }
+    return rec, data
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -556,6 +591,13 @@ def main() -> int:
                 del rec["_state"]
                 files[fname] = data
                 records.append(rec)
+
+        goleak = goleak_fixture(go, Path(tmp), version)
+        if goleak is not None:
+            rec, data = goleak
+            print(f"  {rec['file']:48s} {len(data):8d} B  goleak {GOLEAK_VERSION_NOTE}", flush=True)
+            files[rec["file"]] = data
+            records.append(rec)
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)

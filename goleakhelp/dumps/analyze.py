@@ -106,7 +106,7 @@ def analyze_dump(
         matches = match_group(group, entries, source[2] if source else None)
         base_count = base_counts.get(_group_key(group), 0) if base_counts is not None else None
         growth = group.count - base_count if base_count is not None else None
-        verdict = judge(group, total, matches, growth)
+        verdict = judge(group, total, matches, growth, dump.format)
         findings.append(Finding(group, verdict.level, verdict.reasons, tuple(matches), source, base_count))
     findings.sort(key=lambda f: (LEVELS.index(f.suspicion), f.group.count), reverse=True)
 

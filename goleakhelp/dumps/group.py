@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from goleakhelp.dumps.model import Frame, Goroutine
+from goleakhelp.gostd import is_std_package
 
 SAMPLE = 10  # ids, parents and label sets kept per group
 
@@ -22,10 +23,9 @@ def is_runtime(frame: Frame) -> bool:
 
 def is_user_code(frame: Frame) -> bool:
     """Not the standard library and not a dependency from the module cache (`pkg@v1.2.3/...`)."""
-    first = frame.package.split("/", 1)[0]
     if "@v" in frame.file:
         return False
-    return frame.package == "main" or "." in first
+    return not is_std_package(frame.package)
 
 
 @dataclass(frozen=True)

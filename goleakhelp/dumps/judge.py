@@ -29,12 +29,18 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-def judge(group: GoroutineGroup, total: int, matches: list[Match], growth: int | None = None) -> Verdict:
-    """`growth`: how many more goroutines this group has than in a base dump (None without one)."""
+LEAK_REPORTERS = {"goleak": "goleak found {n} of {count} still running after the test"}
+DEFAULT_REPORTER = "the runtime marked {n} of {count} as leaked (goroutineleak profile)"
+
+
+def judge(group: GoroutineGroup, total: int, matches: list[Match], growth: int | None = None, form: str = "") -> Verdict:
+    """`growth`: how many more goroutines this group has than in a base dump (None without one);
+    `form`: the dump's format, which says who marked goroutines leaked."""
     reasons: list[str] = []
     share = group.count / total if total else 0.0
     if group.leaked:
-        reasons.append(f"the runtime marked {group.leaked} of {group.count} as leaked (goroutineleak profile)")
+        reporter = LEAK_REPORTERS.get(form, DEFAULT_REPORTER)
+        reasons.append(reporter.format(n=group.leaked, count=group.count))
         return Verdict("high", tuple(reasons))
     if growth is not None and growth > 0:
         reasons.append(f"grew by {growth} since the base dump")

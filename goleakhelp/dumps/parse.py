@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 
@@ -34,8 +35,10 @@ def parse_dump_text(text: str, byte_size: int | None = None) -> ParsedInput:
     else:
         dumps = read_text(iter_lines(text, prefix))
         if any(_GOLEAK in line for line in head[:50]):
+            # goleak lists only goroutines still alive after the test: its verdict is "leaked".
             for dump in dumps:
                 dump.format = "goleak"
+                dump.goroutines = [dataclasses.replace(g, leaked=True) for g in dump.goroutines]
     dumps = [d for d in dumps if d.goroutines]
     if not dumps:
         raise UserError("no goroutine dump found in the input (expected lines such as `goroutine 1 [running]:`)")
