@@ -471,7 +471,25 @@ def plan(scenarios: list[dict]) -> list[Job]:
 
 
 GOLEAK_SRC = Path("/usr/share/gocode/src/go.uber.org/goleak")
-GOLEAK_VERSION_NOTE = "(Debian golang-uber-goleak-dev, GOPATH mode)"
+
+
+def synctest_fixture(go: str, version: str) -> tuple[dict, bytes]:
+    """A testing/synctest deadlock: `(durable)` states, bubble ids and elided frames."""
+    case = ROOT / "testdata" / "synctestcase"
+    proc = subprocess.run([go, "test", "-trimpath", "-count=1", "."], cwd=case, env=base_env(go), capture_output=True, timeout=300)
+    data = proc.stdout + proc.stderr
+    if b"(durable)" not in data or b"frames elided" not in data:
+        raise RuntimeError(f"synctest case did not deadlock as expected:\n{data.decode(errors='replace')}")
+    rec = {
+        "file": "chan-recv-orphan.synctest.txt",
+        "format": "synctest",
+        "scenario": "chan-recv-orphan",
+        "expect": "chan-recv-orphan",
+        "leak_function": r"^synctestcase\.TestBubbleLeak\.func1\.1$",
+        "leaked_count": 3,
+        "go_version": version,
+    }
+    return rec, data
 
 
 def goleak_fixture(go: str, work: Path, version: str) -> tuple[dict, bytes] | None:
@@ -592,12 +610,13 @@ def main() -> int:
                 files[fname] = data
                 records.append(rec)
 
-        goleak = goleak_fixture(go, Path(tmp), version)
-        if goleak is not None:
-            rec, data = goleak
-            print(f"  {rec['file']:48s} {len(data):8d} B  goleak {GOLEAK_VERSION_NOTE}", flush=True)
-            files[rec["file"]] = data
-            records.append(rec)
+        extra = [synctest_fixture(go, version), goleak_fixture(go, Path(tmp), version)]
+        for found in extra:
+            if found is not None:
+                rec, data = found
+                print(f"  {rec['file']:48s} {len(data):8d} B  {rec['format']}", flush=True)
+                files[rec["file"]] = data
+                records.append(rec)
 
     out = args.out
     out.mkdir(parents=True, exist_ok=True)

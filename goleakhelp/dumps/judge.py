@@ -29,7 +29,10 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-LEAK_REPORTERS = {"goleak": "goleak found {n} of {count} still running after the test"}
+LEAK_REPORTERS = {
+    "goleak": "goleak found {n} of {count} still running after the test",
+    "synctest": "testing/synctest found {n} of {count} durably blocked when the bubble ended",
+}
 DEFAULT_REPORTER = "the runtime marked {n} of {count} as leaked (goroutineleak profile)"
 
 

@@ -14,6 +14,7 @@ from goleakhelp.dumps.readers.traces import SEPARATOR, read_traces
 from goleakhelp.errors import UserError
 
 _GOLEAK = "found unexpected goroutines"
+_SYNCTEST_DEADLOCK = "blocked goroutines remain"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ def parse_dump_text(text: str, byte_size: int | None = None) -> ParsedInput:
             for dump in dumps:
                 dump.format = "goleak"
                 dump.goroutines = [dataclasses.replace(g, leaked=True) for g in dump.goroutines]
+    for dump in dumps:
+        if _SYNCTEST_DEADLOCK in dump.header:
+            # testing/synctest found these goroutines durably blocked when the bubble ended.
+            dump.format = "synctest"
+            dump.goroutines = [dataclasses.replace(g, leaked=True) if g.durable else g for g in dump.goroutines]
     dumps = [d for d in dumps if d.goroutines]
     if not dumps:
         raise UserError("no goroutine dump found in the input (expected lines such as `goroutine 1 [running]:`)")

@@ -103,3 +103,20 @@ def test_every_runtime_form_is_present_and_read(fmt, entries):
         assert report.total >= 1
         if fmt in ("panic", "fatal", "sigquit", "testtimeout"):
             assert report.header, "the crash's first line is kept"
+
+
+def test_synctest_durable_states_and_elided_frames(entries):
+    text = fixture_text("chan-recv-orphan.synctest.txt")
+    dump = parse_dump_text(text).dumps[-1]
+    durable = [g for g in dump.goroutines if g.durable]
+    assert len(durable) == 4 and all(g.state == "chan receive" for g in durable)
+    assert any(g.frames_elided for g in dump.goroutines)
+    assert dump.header.startswith("panic: deadlock: main bubble goroutine has exited")
+
+
+def test_goleak_failure_output(entries):
+    report = analyze_dump(fixture_text("chan-recv-orphan.goleak.txt"), entries)
+    assert report.format == "goleak"
+    (finding,) = report.suspicious
+    assert finding.group.count == 3 and finding.suspicion == "high"
+    assert any("goleak found 3" in r for r in finding.reasons)

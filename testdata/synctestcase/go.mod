@@ -1,0 +1,3 @@
+module synctestcase
+
+go 1.27
