@@ -19,6 +19,7 @@ STACK_LINES = 8
 @dataclass(frozen=True)
 class PatternView:
     id: str
+    kind: str
     title: str
     score: float
     why: tuple[str, ...]
@@ -109,6 +110,7 @@ def finding_view(f: Finding, entries: Mapping[str, Entry], lang: str) -> Finding
         if entry is not None:
             pattern = PatternView(
                 best.id,
+                entry.kind,
                 entry.title.get(lang),
                 best.score,
                 best.evidence,

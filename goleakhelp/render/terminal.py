@@ -133,7 +133,9 @@ def _finding(view, lang: str, console: Console, full: bool) -> None:
     console.print(Text.assemble((f" {tag} ", SUSPICION_STYLE[view.suspicion]), " ", (view.headline, "bold")))
     if not full:
         if view.pattern:
-            console.print(Padding(Text(f"→ {view.pattern.id}: {view.pattern.fix}"), (0, 0, 0, 2), expand=False))
+            # A known-normal match names what the goroutines are; a leak pattern, its fix.
+            hint = view.pattern.title if view.pattern.kind == "not-a-leak" else view.pattern.fix
+            console.print(Padding(Text(f"→ {view.pattern.id}: {hint}"), (0, 0, 0, 2), expand=False))
         return
     items = []
     if view.evidence:
