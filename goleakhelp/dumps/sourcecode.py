@@ -7,7 +7,6 @@ paths from another machine; a file is found by the longest matching path suffix.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
 MAX_FILES = 200_000
@@ -16,6 +15,7 @@ MAX_FILES = 200_000
 class SourceTree:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._lines: dict[tuple[str, int], tuple[str, str] | None] = {}
         self._by_name: dict[str, list[Path]] = {}
         count = 0
         for folder, dirs, files in os.walk(root, followlinks=False):
@@ -41,9 +41,14 @@ class SourceTree:
                 best, best_len = candidate, n
         return best
 
-    @lru_cache(maxsize=1024)
     def line(self, dump_path: str, number: int) -> tuple[str, str] | None:
         """(path relative to the root, text of the line) or None."""
+        key = (dump_path, number)
+        if key not in self._lines:
+            self._lines[key] = self._read_line(dump_path, number)
+        return self._lines[key]
+
+    def _read_line(self, dump_path: str, number: int) -> tuple[str, str] | None:
         path = self.find(dump_path)
         if path is None or number < 1:
             return None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 import pytest
 import yaml
+
+from goleakhelp.cli import main
 
 from tests.conftest import FIXTURES, REPO
 
@@ -34,3 +36,14 @@ def ids(recs: list[dict]) -> list[str]:
 @pytest.fixture(scope="session")
 def entries(kb):
     return list(kb.entries.values())
+
+
+def run_dump(monkeypatch, capsys, *args, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """`goleakhelp dump ARGS` through main(), as a user runs it: (exit status, stdout, stderr)."""
+    monkeypatch.setattr("sys.argv", ["goleakhelp", "dump", *args])
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err

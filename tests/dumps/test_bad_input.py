@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import io
 
-import pytest
-
-from goleakhelp.cli import main
+from tests.dumps.conftest import run_dump
 
 
-def run(monkeypatch, capsys, *args, stdin: bytes | None = None):
-    monkeypatch.setattr("sys.argv", ["goleakhelp", "dump", *args])
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
+run = run_dump
 
 
 def _one_line_error(code, err, *words):

@@ -11,21 +11,13 @@ import threading
 
 import pytest
 
-from goleakhelp.cli import main
 from goleakhelp.dumps.source import RUNTIME_TEXT_CAP
-from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text, manifest, records
+from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text, manifest, records, run_dump
 
 pytestmark = pytest.mark.skipif(not manifest(), reason="no fixture dumps: run scripts/make_dump_fixtures.py")
 
 
-def run(monkeypatch, capsys, *args, stdin: bytes | None = None):
-    monkeypatch.setattr("sys.argv", ["goleakhelp", "dump", *args])
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
+run = run_dump
 
 
 def _leak(fmt="debug2", expect="chan-send-orphan"):
