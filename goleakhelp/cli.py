@@ -42,6 +42,19 @@ class DumpFormat(str, Enum):
     json = "json"
 
 
+class CodeFormat(str, Enum):
+    terminal = "terminal"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class Severity(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
 class SheetFormat(str, Enum):
     terminal = "terminal"
     markdown = "markdown"
@@ -377,6 +390,78 @@ def dump(
 
             render_dump_report(view, language, _console())
     raise typer.Exit(1 if report.suspicious else 0)
+
+
+@app.command()
+def code(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Go files or folders (recursive), or '-' / nothing to read a pasted fragment from stdin.", show_default=False),
+    ] = None,
+    go: Annotated[Optional[str], typer.Option("--go", help="Go version the code targets (default: the nearest go.mod).")] = None,
+    include_all: Annotated[bool, typer.Option("--include-all", help="Also scan vendor/, testdata/ and generated files.")] = False,
+    fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding has at least this severity.")] = Severity.low,
+    fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="Output format.")] = CodeFormat.terminal,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Find goroutine and memory leak patterns in Go source, and explain each finding.
+
+    Exit status: 0 no findings, 1 findings at or above --fail-on, 2 bad input.
+    Silence a finding with a `//goleakhelp:ignore ID reason` comment on or above its line.
+
+    \b
+    Examples:
+      goleakhelp code ./...
+      goleakhelp code ./service --go 1.22 --format sarif > leaks.sarif
+      pbpaste | goleakhelp code
+    """
+    import sys
+
+    from goleakhelp.code.analyze import CodeReport, analyze_paths, analyze_text, parse_version
+
+    language = _lang(lang)
+    version = parse_version(go) if go else None
+    targets = [p[:-4] if p.endswith("/...") else p for p in (paths or [])]
+    if not targets or targets == ["-"]:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UserError("no Go code given: pass files or folders, or pipe a fragment into stdin (see --help)")
+        text = sys.stdin.buffer.read(5 * 1024 * 1024 + 1).decode("utf-8", errors="replace")
+        if not text.strip():
+            raise UserError("stdin is empty")
+        if "\x00" in text:
+            raise UserError("stdin is binary data, not Go code")
+        report = CodeReport()
+        report.findings, errors = analyze_text(text, "<stdin>", version)
+        report.files, report.lines = 1, len(text.splitlines())
+        if errors:
+            report.unparsed["<stdin>"] = errors
+    else:
+        report = analyze_paths(targets or ["."], version, include_all)
+        if report.files == 0:
+            raise UserError("no Go files found in " + ", ".join(targets))
+    kb = _load(kb_dir)
+    if as_json or fmt is CodeFormat.json:
+        from goleakhelp.render.json import code_findings_json
+
+        typer.echo(code_findings_json(report, kb.entries))
+    elif fmt is CodeFormat.sarif:
+        from goleakhelp.render.sarif import code_findings_sarif
+
+        typer.echo(code_findings_sarif(report, kb.entries))
+    elif fmt is CodeFormat.github:
+        from goleakhelp.render.github import code_findings_github
+
+        typer.echo(code_findings_github(report, kb.entries), nl=False)
+    else:
+        from goleakhelp.render.terminal import render_code_report
+
+        render_code_report(report, kb.entries, language, _console())
+    order = ["info", "low", "medium", "high"]
+    threshold = order.index(fail_on.value)
+    failing = [f for f in report.findings if order.index(kb.entries[f.id].severity if f.id in kb.entries else "medium") >= threshold]
+    raise typer.Exit(1 if failing else 0)
 
 
 @kb_app.command("check")

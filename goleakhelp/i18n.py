@@ -67,6 +67,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "unknown_id": ("No entry with id {id!r}.", "没有编号为 {id!r} 的条目。"),
     "closest": ("Closest ids: {ids}", "最接近的编号：{ids}"),
     "entries": ("{n} entries", "共 {n} 个条目"),
+    # code analysis
+    "code_summary": ("{findings} finding(s) in {files} file(s), {lines} lines", "{files} 个文件、{lines} 行中发现 {findings} 处问题"),
     # goroutine dump reports
     "dump_summary": (
         "{total} goroutines in {groups} groups ({form}); {suspicious} suspicious",

@@ -97,3 +97,29 @@ def dump_report_data(report) -> dict:
 
 def dump_report_json(report) -> str:
     return _dump(dump_report_data(report))
+
+
+def code_findings_data(report, entries) -> list[dict]:
+    """`report` is a code.analyze.CodeReport; severity and fix come from the KB entries."""
+    out = []
+    for f in report.findings:
+        entry = entries.get(f.id)
+        out.append(
+            {
+                "id": f.id,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "message": f.message,
+                "severity": entry.severity if entry else "medium",
+                "confidence": f.confidence,
+                "note": f.note,
+                "title": entry.title.en if entry else "",
+                "fix": entry.quick_fix("en") if entry else "",
+            }
+        )
+    return out
+
+
+def code_findings_json(report, entries) -> str:
+    return _dump(code_findings_data(report, entries))

@@ -181,3 +181,39 @@ def render_dump_report(view, lang: str, console: Console) -> None:
         console.print()
     for finding in view.rest:
         _finding(finding, lang, console, full=False)
+
+
+def render_code_report(report, entries, lang: str, console: Console) -> None:
+    """`report` is a code.analyze.CodeReport; explanations come from the KB `entries`."""
+    by_file: dict[str, list] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file, []).append(f)
+    for file, findings in by_file.items():
+        console.print(Text(file, style="bold underline"))
+        for f in findings:
+            entry = entries.get(f.id)
+            severity = entry.severity if entry else "medium"
+            console.print(
+                Text.assemble(
+                    (f"{f.line}:{f.column} ", "bold"),
+                    (f"{f.id} ", "bold cyan"),
+                    (f"[{severity}, {f.confidence} confidence] ", SEVERITY_STYLE.get(severity, "")),
+                    f.message,
+                )
+            )
+            items = []
+            if f.code:
+                items.append(Text(f.code, style="green"))
+            if entry is not None:
+                items.append(Text(entry.summary.get(lang)))
+                items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), entry.quick_fix(lang)))
+            if f.note:
+                items.append(Text(f"note: {f.note}", style="yellow"))
+            items.append(Text(label("more", lang, id=f.id), style="dim"))
+            console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    for file, lines in report.unparsed.items():
+        console.print(Text(f"{file}: could not parse line(s) {', '.join(map(str, lines[:10]))}; the rest was analysed", style="yellow"))
+    for skipped in report.skipped:
+        console.print(Text(f"skipped {skipped}", style="dim"))
+    summary = label("code_summary", lang, findings=len(report.findings), files=report.files, lines=f"{report.lines:,}")
+    console.print(Text(summary, style="bold"))

@@ -1,0 +1,127 @@
+"""Run the detectors over Go files, directories or a pasted fragment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from goleakhelp.code.context import CodeContext
+from goleakhelp.code.model import Finding
+from goleakhelp.code.source import parse_go
+from goleakhelp.errors import UserError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.M)
+SKIP_DIRS = {"vendor", "testdata", "node_modules"}
+GO_DIRECTIVE = re.compile(r"^go\s+(\d+)\.(\d+)", re.M)
+IGNORE = re.compile(r"//\s*goleakhelp:ignore\s+([\w-]+)")
+
+
+@dataclass
+class CodeReport:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    lines: int = 0
+    unparsed: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> lines with syntax errors
+    skipped: list[str] = field(default_factory=list)  # files left out, with the reason
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(?:go)?(\d+)\.(\d+)(?:\.\d+)?", text.strip())
+    if not m:
+        raise UserError(f"--go {text!r}: expected a Go version such as 1.22")
+    return int(m.group(1)), int(m.group(2))
+
+
+def go_mod_version(start: Path) -> tuple[int, int] | None:
+    """The `go` directive of the nearest go.mod at or above `start`."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        mod = candidate / "go.mod"
+        if mod.is_file():
+            try:
+                m = GO_DIRECTIVE.search(mod.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                return None
+            return (int(m.group(1)), int(m.group(2))) if m else None
+    return None
+
+
+def _suppressed(finding: Finding, lines: list[str]) -> bool:
+    for number in (finding.line, finding.line - 1):
+        if 1 <= number <= len(lines):
+            m = IGNORE.search(lines[number - 1])
+            if m and m.group(1) in (finding.id, "all"):
+                return True
+    return False
+
+
+def analyze_text(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None = None) -> tuple[list[Finding], tuple[int, ...]]:
+    from goleakhelp.code.detectors import DETECTORS
+
+    source = parse_go(text, name)
+    ctx = CodeContext(source, go_version)
+    for entry_id, detect in DETECTORS.items():
+        if only is None or entry_id in only:
+            detect(ctx)
+    lines = text.splitlines()
+    findings = sorted((f for f in ctx.findings if not _suppressed(f, lines)), key=lambda f: (f.line, f.column, f.id))
+    unique = list(dict.fromkeys(findings))
+    return unique, source.error_lines
+
+
+def _go_files(root: Path, include_all: bool, report: CodeReport) -> Iterable[Path]:
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(folder)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # a symlink loop
+            dirs[:] = []
+            report.skipped.append(f"{folder}: symlink loop, not entered again")
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if include_all or (d not in SKIP_DIRS and not d.startswith(".")))
+        for name in sorted(files):
+            if name.endswith(".go"):
+                yield Path(folder, name)
+
+
+def analyze_paths(paths: Iterable[str], go: tuple[int, int] | None, include_all: bool = False) -> CodeReport:
+    report = CodeReport()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UserError(f"{raw}: no such file or folder")
+        files = _go_files(path, include_all, report) if path.is_dir() else [path]
+        for file in files:
+            _analyze_file(file, go, include_all, report)
+    return report
+
+
+def _analyze_file(file: Path, go: tuple[int, int] | None, include_all: bool, report: CodeReport) -> None:
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            report.skipped.append(f"{file}: larger than {MAX_FILE_BYTES:,} bytes")
+            return
+        data = file.read_bytes()
+    except OSError as exc:
+        report.skipped.append(f"{file}: cannot read ({exc.strerror or exc})")
+        return
+    if b"\x00" in data[:8192]:
+        report.skipped.append(f"{file}: binary, not Go source")
+        return
+    text = data.decode("utf-8", errors="replace")
+    if not include_all and GENERATED.search(text[:4096]):
+        report.skipped.append(f"{file}: generated code")
+        return
+    findings, errors = analyze_text(text, str(file), go if go is not None else go_mod_version(file))
+    report.findings.extend(findings)
+    report.files += 1
+    report.lines += len(text.splitlines())
+    if errors:
+        report.unparsed[str(file)] = errors

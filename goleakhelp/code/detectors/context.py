@@ -1,0 +1,46 @@
+"""The cancel function of context.WithCancel/WithTimeout/WithDeadline that is never called."""
+
+from __future__ import annotations
+
+import re
+
+from goleakhelp.code.context import CodeContext
+from goleakhelp.code.syntax import assigned_names, enclosing_function, walk
+
+WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
+
+
+def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
+    for node in walk(func):
+        if node.type == "identifier" and node.start_byte > after and ctx.text(node) == name:
+            return True
+    return False
+
+
+def ctx_lostcancel(ctx: CodeContext) -> None:
+    for node in walk(ctx.source.root):
+        if node.type not in ("short_var_declaration", "assignment_statement"):
+            continue
+        right = node.child_by_field_name("right")
+        if right is None or not right.named_children:
+            continue
+        call = right.named_children[0]
+        if call.type != "call_expression":
+            continue
+        callee = call.child_by_field_name("function")
+        if callee is None or not WITH_CANCEL.match(ctx.text(callee)):
+            continue
+        names = assigned_names(node, ctx.text)
+        if len(names) != 2:
+            continue
+        cancel = names[1]
+        if cancel == "_":
+            ctx.report("ctx-lostcancel", node, f"the cancel function of {ctx.text(callee)} is discarded")
+            continue
+        func = enclosing_function(node)
+        scope = func if func is not None else ctx.source.root
+        if not _uses(scope, cancel, node.end_byte, ctx):
+            ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is never called or passed on")
+
+
+

@@ -1,0 +1,23 @@
+"""sql.Open on every call instead of one long-lived *sql.DB."""
+
+from __future__ import annotations
+
+from goleakhelp.code.context import CodeContext
+from goleakhelp.code.syntax import calls, enclosing_function, function_name, walk
+
+SETUP_FUNCTIONS = ("main", "init", "TestMain")
+
+
+def sql_open_per_call(ctx: CodeContext) -> None:
+    for call, callee in calls(walk(ctx.source.root), ctx.text):
+        if callee != "sql.Open":
+            continue
+        func = enclosing_function(call)
+        if func is None or (func.type == "function_declaration" and function_name(func, ctx.text) in SETUP_FUNCTIONS):
+            continue
+        name = function_name(func, ctx.text)
+        if name.lower().startswith(("new", "open", "connect", "setup", "init")):
+            continue  # a constructor the program calls once
+        closed = any(c.endswith(".Close") for _, c in calls(walk(func), ctx.text))
+        if not closed:
+            ctx.report("sql-open-per-call", call, f"`sql.Open` in {name or 'a function literal'} opens a new pool on every call", "medium")

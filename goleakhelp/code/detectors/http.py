@@ -1,0 +1,73 @@
+"""HTTP clients: bodies never closed, no timeout, a Transport per call."""
+
+from __future__ import annotations
+
+import re
+
+from goleakhelp.code.context import CodeContext
+from goleakhelp.code.syntax import assigned_names, calls, enclosing_function, function_name, walk
+
+REQUEST = re.compile(r"^(http\.(Get|Post|Head|PostForm)|[\w.]+\.(Do|Get|Post|Head|PostForm))$")
+NO_TIMEOUT = re.compile(r"^http\.(Get|Post|Head|PostForm)$|^http\.DefaultClient\.")
+SETUP_FUNCTIONS = ("main", "init", "TestMain")
+
+
+def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
+    """resp.Body is closed, or resp is handed to code that may close it (returned, passed, stored)."""
+    for node in walk(func):
+        if node.start_byte <= after:
+            continue
+        text = ctx.text(node)
+        if node.type == "call_expression" and ctx.text(node.child_by_field_name("function")) == f"{name}.Body.Close":
+            return True
+        if node.type == "return_statement" and re.search(rf"(?<![\w.]){re.escape(name)}(\.Body)?(?![\w.])", text):
+            return True
+        if node.type == "argument_list" and re.search(rf"(?<![\w.]){re.escape(name)}(\.Body)?(?![\w.])", text):
+            return True
+        if node.type in ("keyed_element", "assignment_statement") and re.search(rf"=\s*{re.escape(name)}\b|:\s*{re.escape(name)}\b", text):
+            return True
+    return False
+
+
+def http_body_unclosed(ctx: CodeContext) -> None:
+    for call, callee in calls(walk(ctx.source.root), ctx.text):
+        if not REQUEST.match(callee) or call.parent is None or call.parent.parent is None:
+            continue
+        statement = call.parent.parent
+        if statement.type not in ("short_var_declaration", "assignment_statement"):
+            continue
+        names = assigned_names(statement, ctx.text)
+        if len(names) != 2:
+            continue
+        resp = names[0]
+        func = enclosing_function(call) or ctx.source.root
+        if resp == "_":
+            ctx.report("http-body-unclosed", call, f"the response of `{callee}` is discarded, so its body is never closed")
+        elif not _body_handled(func, resp, statement.end_byte, ctx):
+            ctx.report("http-body-unclosed", call, f"`{resp}.Body` from `{callee}` is never closed")
+
+
+def client_no_timeout(ctx: CodeContext) -> None:
+    for call, callee in calls(walk(ctx.source.root), ctx.text):
+        if not NO_TIMEOUT.match(callee):
+            continue
+        func = enclosing_function(call) or ctx.source.root
+        if callee.endswith(".Do") and any(c == "http.NewRequestWithContext" for _, c in calls(walk(func), ctx.text)):
+            continue  # the request carries a context, which can bound it
+        ctx.report("client-no-timeout", call, f"`{callee}` uses http.DefaultClient, which has no timeout", "medium")
+    for node in walk(ctx.source.root):
+        if node.type == "composite_literal" and ctx.text(node.child_by_field_name("type")) == "http.Client":
+            body = node.child_by_field_name("body")
+            keys = {ctx.text(e.named_children[0]) for e in body.named_children if e.type == "keyed_element"} if body else set()
+            if "Timeout" not in keys:
+                ctx.report("client-no-timeout", node, "`http.Client` without a Timeout", "medium")
+
+
+def transport_per_request(ctx: CodeContext) -> None:
+    for node in walk(ctx.source.root):
+        if node.type != "composite_literal" or ctx.text(node.child_by_field_name("type")) != "http.Transport":
+            continue
+        func = enclosing_function(node)
+        if func is None or (func.type == "function_declaration" and function_name(func, ctx.text) in SETUP_FUNCTIONS):
+            continue  # package level or program setup: created once
+        ctx.report("transport-per-request", node, "a new `http.Transport` inside a function is made on every call", "medium")

@@ -1,0 +1,50 @@
+"""Mutex held on a return path; WaitGroup.Add inside the goroutine it counts."""
+
+from __future__ import annotations
+
+from goleakhelp.code.context import CodeContext
+from goleakhelp.code.syntax import calls, enclosing_function, functions, own_nodes, receiver_and_method, walk
+
+
+def mutex_unreleased(ctx: CodeContext) -> None:
+    for func in functions(ctx.source.root):
+        nodes = list(own_nodes(func))
+        deferred: set[str] = set()
+        for node in nodes:
+            if node.type == "defer_statement":
+                for _, callee in calls(walk(node), ctx.text):
+                    recv, method = receiver_and_method(callee)
+                    if method in ("Unlock", "RUnlock"):
+                        deferred.add(f"{recv}.{method}")
+        events = []  # (byte offset, kind, receiver, node)
+        for node, callee in calls(nodes, ctx.text):
+            recv, method = receiver_and_method(callee)
+            if method in ("Lock", "RLock", "Unlock", "RUnlock") and recv and node.parent.type == "expression_statement":
+                events.append((node.start_byte, method, recv, node))
+        returns = [n.start_byte for n in nodes if n.type == "return_statement"]
+        for start, method, recv, node in events:
+            if method not in ("Lock", "RLock"):
+                continue
+            unlock = "Unlock" if method == "Lock" else "RUnlock"
+            if f"{recv}.{unlock}" in deferred:
+                continue
+            release = next((s for s, m, r, _ in events if s > start and r == recv and m == unlock), None)
+            if release is None:
+                continue  # unlocked elsewhere (a helper, another method): not ours to judge
+            if any(start < r < release for r in returns):
+                ctx.report("mutex-unreleased", node, f"`{recv}.{method}()` is followed by a return before `{recv}.{unlock}()`")
+
+
+def wg_add_in_goroutine(ctx: CodeContext) -> None:
+    for node in walk(ctx.source.root):
+        if node.type != "go_statement":
+            continue
+        literal = next((c for c in walk(node) if c.type == "func_literal"), None)
+        outer = enclosing_function(node)
+        if literal is None or outer is None:
+            continue
+        waited = {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
+        for call, callee in calls(walk(literal), ctx.text):
+            recv, method = receiver_and_method(callee)
+            if method == "Add" and recv in waited and enclosing_function(call) == literal:
+                ctx.report("wg-add-in-goroutine", call, f"`{callee}` runs inside the goroutine, after `{recv}.Wait()` may have returned")

@@ -1,0 +1,51 @@
+"""time.After in a loop, tickers never stopped (both only before Go 1.23), sleep-polling."""
+
+from __future__ import annotations
+
+import re
+
+from goleakhelp.code.context import CodeContext
+from goleakhelp.code.syntax import assigned_names, calls, enclosing, enclosing_function, walk
+
+
+def time_after_loop(ctx: CodeContext) -> None:
+    report, confidence, note = ctx.version_gate(1, 23)
+    if not report:
+        return
+    for call, callee in calls(walk(ctx.source.root), ctx.text):
+        if callee == "time.After" and enclosing(call, ("communication_case",)) and enclosing(call, ("for_statement",)):
+            ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
+
+
+def ticker_unstopped(ctx: CodeContext) -> None:
+    report, confidence, note = ctx.version_gate(1, 23)
+    if not report:
+        return
+    for call, callee in calls(walk(ctx.source.root), ctx.text):
+        if callee == "time.Tick":
+            ctx.report("ticker-unstopped", call, "`time.Tick` creates a ticker that can never be stopped", confidence, note)
+            continue
+        if callee != "time.NewTicker" or call.parent is None or call.parent.parent is None:
+            continue
+        statement = call.parent.parent
+        if statement.type not in ("short_var_declaration", "assignment_statement"):
+            continue
+        names = assigned_names(statement, ctx.text)
+        func = enclosing_function(call)
+        if not names or func is None:
+            continue
+        name = names[0]
+        stopped = any(c == f"{name}.Stop" for _, c in calls(walk(func), ctx.text))
+        alone = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
+        escapes = any(n.type in ("return_statement", "keyed_element", "argument_list") and alone.search(ctx.text(n)) for n in walk(func))
+        if not stopped and not escapes:
+            ctx.report("ticker-unstopped", call, f"ticker `{name}` is never stopped", confidence, note)
+
+
+def sleep_poll(ctx: CodeContext) -> None:
+    for call, callee in calls(walk(ctx.source.root), ctx.text):
+        if callee != "time.Sleep":
+            continue
+        default = enclosing(call, ("default_case",))
+        if default is not None and default.parent is not None and default.parent.type == "select_statement" and enclosing(call, ("for_statement",)):
+            ctx.report("sleep-poll", call, "`time.Sleep` in a select's default case: cancellation waits for the whole sleep")

