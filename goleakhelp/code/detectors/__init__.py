@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors import context as context_detectors
-from goleakhelp.code.detectors import database, defers, goroutines, http, sync, timers
+from goleakhelp.code.detectors import database, defers, goroutines, http, resources, sync, timers
 
 Detector = Callable[[CodeContext], None]
 
@@ -28,4 +28,5 @@ DETECTORS: dict[str, Detector] = {
     "client-no-timeout": http.client_no_timeout,
     "transport-per-request": http.transport_per_request,
     "sql-open-per-call": database.sql_open_per_call,
+    **resources.DETECTORS,
 }
