@@ -34,6 +34,8 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
         if len(names) != 2:
             continue
         cancel = names[1]
+        if "." in cancel:
+            continue  # stored in a field (t.cancel) for a later call
         if cancel == "_":
             ctx.report("ctx-lostcancel", node, f"the cancel function of {ctx.text(callee)} is discarded")
             continue

@@ -25,13 +25,15 @@ class ResourceRule:
     functions: tuple[str, ...] = ()  # Function(resource...) releases it
     what: str = "it"
     before: tuple[int, int] | None = None  # only a leak before this Go release
+    min_args: int = 0  # fewer arguments means another API with the same method name
 
 
 RULES = (
     ResourceRule("file-unclosed", re.compile(r"^os\.(Open|Create|OpenFile)$"), 0, ("Close",), what="the file"),
-    ResourceRule("sql-rows-unclosed", re.compile(r"^[\w.]+\.(Query|QueryContext)$"), 0, ("Close",), what="the rows"),
+    # url.URL.Query() has no arguments; database/sql's Query takes the SQL text.
+    ResourceRule("sql-rows-unclosed", re.compile(r"^[\w.]+\.(Query|QueryContext)$"), 0, ("Close",), what="the rows", min_args=1),
     ResourceRule("sql-tx-open", re.compile(r"^[\w.]+\.(Begin|BeginTx)$"), 0, ("Rollback", "Commit"), what="the transaction"),
-    ResourceRule("sql-stmt-unclosed", re.compile(r"^[\w.]+\.(Prepare|PrepareContext)$"), 0, ("Close",), what="the statement"),
+    ResourceRule("sql-stmt-unclosed", re.compile(r"^[\w.]+\.(Prepare|PrepareContext)$"), 0, ("Close",), what="the statement", min_args=1),
     ResourceRule("grpc-conn-unclosed", re.compile(r"^grpc\.(Dial|DialContext|NewClient)$"), 0, ("Close",), what="the connection"),
     ResourceRule("test-server-leak", re.compile(r"^httptest\.(NewServer|NewTLSServer|NewUnstartedServer)$"), 0, ("Close",), what="the test server"),
     ResourceRule("pipe-unclosed", re.compile(r"^io\.Pipe$"), 1, ("Close", "CloseWithError"), what="the pipe's writer"),
@@ -152,6 +154,9 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
             return
     for call, callee in calls(walk(ctx.source.root), ctx.text):
         if not rule.acquire.match(callee):
+            continue
+        arguments = call.child_by_field_name("arguments")
+        if rule.min_args and (arguments is None or len(arguments.named_children) < rule.min_args):
             continue
         parent = call.parent
         statement = parent.parent if parent is not None and parent.type == "expression_list" else parent
