@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from goleakhelp.code.model import Finding
 from goleakhelp.code.source import GoSource
+from goleakhelp.code.syntax import calls, walk
 
 
 @dataclass
@@ -13,6 +14,22 @@ class CodeContext:
     source: GoSource
     go_version: tuple[int, int] | None  # from go.mod or --go; None when unknown
     findings: list[Finding] = field(default_factory=list)
+    _nodes: list | None = None
+    _calls: list | None = None
+
+    @property
+    def nodes(self) -> list:
+        """Every node of the file, in source order (walked once, shared by all detectors)."""
+        if self._nodes is None:
+            self._nodes = list(walk(self.source.root))
+        return self._nodes
+
+    @property
+    def calls(self) -> list:
+        """(call node, callee text) for every call in the file."""
+        if self._calls is None:
+            self._calls = list(calls(self.nodes, self.text))
+        return self._calls
 
     def text(self, node) -> str:
         return self.source.node_text(node)

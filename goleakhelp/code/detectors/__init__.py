@@ -14,7 +14,7 @@ from goleakhelp.code.detectors import database, defers, goroutines, http, resour
 
 Detector = Callable[[CodeContext], None]
 
-# KB id -> detector. The KB entries without one say why in their `code` notes.
+# KB id -> detector.
 DETECTORS: dict[str, Detector] = {
     "ctx-lostcancel": context_detectors.ctx_lostcancel,
     "defer-in-loop": defers.defer_in_loop,
@@ -29,4 +29,22 @@ DETECTORS: dict[str, Detector] = {
     "transport-per-request": http.transport_per_request,
     "sql-open-per-call": database.sql_open_per_call,
     **resources.DETECTORS,
+}
+
+# Text a file must contain for a detector to have anything to find; files without it are
+# not walked for that detector (most files trigger few of them).
+TRIGGERS: dict[str, tuple[bytes, ...]] = {
+    "ctx-lostcancel": (b"context.With",),
+    "defer-in-loop": (b"defer",),
+    "mutex-unreleased": (b"Lock()",),
+    "wg-add-in-goroutine": (b".Add(",),
+    "select-empty": (b"select",),
+    "sleep-poll": (b"time.Sleep",),
+    "time-after-loop": (b"time.After(",),
+    "ticker-unstopped": (b"time.NewTicker", b"time.Tick("),
+    "http-body-unclosed": (b".Get(", b".Do(", b".Post", b".Head("),
+    "client-no-timeout": (b"http.",),
+    "transport-per-request": (b"http.Transport",),
+    "sql-open-per-call": (b"sql.Open",),
+    **resources.TRIGGERS,
 }

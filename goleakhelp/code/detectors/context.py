@@ -18,7 +18,7 @@ def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
 
 
 def ctx_lostcancel(ctx: CodeContext) -> None:
-    for node in walk(ctx.source.root):
+    for node in ctx.nodes:
         if node.type not in ("short_var_declaration", "assignment_statement"):
             continue
         right = node.child_by_field_name("right")

@@ -9,7 +9,7 @@ SETUP_FUNCTIONS = ("main", "init", "TestMain")
 
 
 def sql_open_per_call(ctx: CodeContext) -> None:
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if callee != "sql.Open":
             continue
         func = enclosing_function(call)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import enclosing, walk
+from goleakhelp.code.syntax import enclosing
 
 
 def defer_in_loop(ctx: CodeContext) -> None:
-    for node in walk(ctx.source.root):
+    for node in ctx.nodes:
         if node.type != "defer_statement":
             continue
         # A defer inside a function literal called per iteration runs per iteration: fine.

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import enclosing_function, function_name, walk
+from goleakhelp.code.syntax import enclosing_function, function_name
 
 
 def select_empty(ctx: CodeContext) -> None:
-    for node in walk(ctx.source.root):
+    for node in ctx.nodes:
         if node.type != "select_statement" or any(c.type == "communication_case" or c.type == "default_case" for c in node.named_children):
             continue
         func = enclosing_function(node)

@@ -30,7 +30,7 @@ def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
 
 
 def http_body_unclosed(ctx: CodeContext) -> None:
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if not REQUEST.match(callee) or call.parent is None or call.parent.parent is None:
             continue
         statement = call.parent.parent
@@ -48,14 +48,14 @@ def http_body_unclosed(ctx: CodeContext) -> None:
 
 
 def client_no_timeout(ctx: CodeContext) -> None:
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if not NO_TIMEOUT.match(callee):
             continue
         func = enclosing_function(call) or ctx.source.root
         if callee.endswith(".Do") and any(c == "http.NewRequestWithContext" for _, c in calls(walk(func), ctx.text)):
             continue  # the request carries a context, which can bound it
         ctx.report("client-no-timeout", call, f"`{callee}` uses http.DefaultClient, which has no timeout", "medium")
-    for node in walk(ctx.source.root):
+    for node in ctx.nodes:
         if node.type == "composite_literal" and ctx.text(node.child_by_field_name("type")) == "http.Client":
             body = node.child_by_field_name("body")
             keys = {ctx.text(e.named_children[0]) for e in body.named_children if e.type == "keyed_element"} if body else set()
@@ -64,7 +64,7 @@ def client_no_timeout(ctx: CodeContext) -> None:
 
 
 def transport_per_request(ctx: CodeContext) -> None:
-    for node in walk(ctx.source.root):
+    for node in ctx.nodes:
         if node.type != "composite_literal" or ctx.text(node.child_by_field_name("type")) != "http.Transport":
             continue
         func = enclosing_function(node)

@@ -26,19 +26,20 @@ class ResourceRule:
     what: str = "it"
     before: tuple[int, int] | None = None  # only a leak before this Go release
     min_args: int = 0  # fewer arguments means another API with the same method name
+    trigger: tuple[bytes, ...] = ()  # text a file must contain to be worth walking
 
 
 RULES = (
-    ResourceRule("file-unclosed", re.compile(r"^os\.(Open|Create|OpenFile)$"), 0, ("Close",), what="the file"),
+    ResourceRule("file-unclosed", re.compile(r"^os\.(Open|Create|OpenFile)$"), 0, ("Close",), what="the file", trigger=(b"os.Open", b"os.Create")),
     # url.URL.Query() has no arguments; database/sql's Query takes the SQL text.
-    ResourceRule("sql-rows-unclosed", re.compile(r"^[\w.]+\.(Query|QueryContext)$"), 0, ("Close",), what="the rows", min_args=1),
-    ResourceRule("sql-tx-open", re.compile(r"^[\w.]+\.(Begin|BeginTx)$"), 0, ("Rollback", "Commit"), what="the transaction"),
-    ResourceRule("sql-stmt-unclosed", re.compile(r"^[\w.]+\.(Prepare|PrepareContext)$"), 0, ("Close",), what="the statement", min_args=1),
-    ResourceRule("grpc-conn-unclosed", re.compile(r"^grpc\.(Dial|DialContext|NewClient)$"), 0, ("Close",), what="the connection"),
-    ResourceRule("test-server-leak", re.compile(r"^httptest\.(NewServer|NewTLSServer|NewUnstartedServer)$"), 0, ("Close",), what="the test server"),
-    ResourceRule("pipe-unclosed", re.compile(r"^io\.Pipe$"), 1, ("Close", "CloseWithError"), what="the pipe's writer"),
-    ResourceRule("cgo-unfreed", re.compile(r"^C\.(CString|CBytes|malloc|calloc)$"), 0, functions=("C.free",), what="the C memory"),
-    ResourceRule("timer-unstopped", re.compile(r"^time\.NewTimer$"), 0, ("Stop",), what="the timer", before=(1, 23)),
+    ResourceRule("sql-rows-unclosed", re.compile(r"^[\w.]+\.(Query|QueryContext)$"), 0, ("Close",), what="the rows", min_args=1, trigger=(b".Query",)),
+    ResourceRule("sql-tx-open", re.compile(r"^[\w.]+\.(Begin|BeginTx)$"), 0, ("Rollback", "Commit"), what="the transaction", trigger=(b".Begin",)),
+    ResourceRule("sql-stmt-unclosed", re.compile(r"^[\w.]+\.(Prepare|PrepareContext)$"), 0, ("Close",), what="the statement", min_args=1, trigger=(b".Prepare",)),
+    ResourceRule("grpc-conn-unclosed", re.compile(r"^grpc\.(Dial|DialContext|NewClient)$"), 0, ("Close",), what="the connection", trigger=(b"grpc.",)),
+    ResourceRule("test-server-leak", re.compile(r"^httptest\.(NewServer|NewTLSServer|NewUnstartedServer)$"), 0, ("Close",), what="the test server", trigger=(b"httptest.New",)),
+    ResourceRule("pipe-unclosed", re.compile(r"^io\.Pipe$"), 1, ("Close", "CloseWithError"), what="the pipe's writer", trigger=(b"io.Pipe",)),
+    ResourceRule("cgo-unfreed", re.compile(r"^C\.(CString|CBytes|malloc|calloc)$"), 0, functions=("C.free",), what="the C memory", trigger=(b"C.",)),
+    ResourceRule("timer-unstopped", re.compile(r"^time\.NewTimer$"), 0, ("Stop",), what="the timer", before=(1, 23), trigger=(b"time.NewTimer",)),
 )
 
 
@@ -152,7 +153,7 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         report, confidence, note = ctx.version_gate(*rule.before)
         if not report:
             return
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if not rule.acquire.match(callee):
             continue
         arguments = call.child_by_field_name("arguments")
@@ -192,3 +193,4 @@ def make_detector(rule: ResourceRule):
 
 
 DETECTORS = {rule.id: make_detector(rule) for rule in RULES}
+TRIGGERS = {rule.id: rule.trigger for rule in RULES}

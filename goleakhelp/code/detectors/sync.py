@@ -36,7 +36,7 @@ def mutex_unreleased(ctx: CodeContext) -> None:
 
 
 def wg_add_in_goroutine(ctx: CodeContext) -> None:
-    for node in walk(ctx.source.root):
+    for node in ctx.nodes:
         if node.type != "go_statement":
             continue
         literal = next((c for c in walk(node) if c.type == "func_literal"), None)

@@ -12,7 +12,7 @@ def time_after_loop(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 23)
     if not report:
         return
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if callee == "time.After" and enclosing(call, ("communication_case",)) and enclosing(call, ("for_statement",)):
             ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
 
@@ -21,7 +21,7 @@ def ticker_unstopped(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 23)
     if not report:
         return
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if callee == "time.Tick":
             ctx.report("ticker-unstopped", call, "`time.Tick` creates a ticker that can never be stopped", confidence, note)
             continue
@@ -43,7 +43,7 @@ def ticker_unstopped(ctx: CodeContext) -> None:
 
 
 def sleep_poll(ctx: CodeContext) -> None:
-    for call, callee in calls(walk(ctx.source.root), ctx.text):
+    for call, callee in ctx.calls:
         if callee != "time.Sleep":
             continue
         default = enclosing(call, ("default_case",))
