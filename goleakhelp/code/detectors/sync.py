@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import calls, enclosing_function, functions, own_nodes, receiver_and_method, walk
+from goleakhelp.code.syntax import FUNCTION_TYPES, calls, enclosing_function, own_nodes, receiver_and_method, walk
 
 
 def mutex_unreleased(ctx: CodeContext) -> None:
-    for func in functions(ctx.source.root):
+    for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
+        if b"Lock()" not in ctx.source.text[func.start_byte : func.end_byte]:
+            continue
         nodes = list(own_nodes(func))
         deferred: set[str] = set()
         for node in nodes:
