@@ -17,12 +17,6 @@ def walk(node) -> Iterator:
         stack.extend(reversed(current.children))
 
 
-def functions(root) -> Iterator:
-    for node in walk(root):
-        if node.type in FUNCTION_TYPES:
-            yield node
-
-
 def enclosing(node, types: tuple[str, ...], stop: tuple[str, ...] = FUNCTION_TYPES):
     """The nearest ancestor of one of `types`, not looking past a node of `stop` types."""
     current = node.parent
