@@ -468,6 +468,7 @@ def code(
 def kb_check(
     kb_dir: KbDirOpt = None,
     compile_go: Annotated[bool, typer.Option("--compile", help="Also build every Go example with the Go toolchain.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Validate every entry: sections, languages, ids, related ids, signature patterns.
 
@@ -476,22 +477,25 @@ def kb_check(
       goleakhelp kb check
       goleakhelp kb check --kb-dir ./team-kb --compile
     """
+    from goleakhelp.i18n import label, problem_message
     from goleakhelp.knowledge.loader import load_knowledge_base
 
+    language = _lang(lang)
     kb = load_knowledge_base(kb_dir or ())
-    for problem in kb.problems:
-        typer.echo(str(problem))
+    for p in kb.problems:
+        where = f"{p.file}: {p.field}" if p.field else p.file
+        typer.echo(f"{where}: {problem_message(p.message, language)}")
     bad = len(kb.problems)
     if compile_go:
         from goleakhelp.knowledge.gocompile import compile_examples
 
         for r in compile_examples(kb.entries.values()):
             if r.skipped:
-                typer.echo(f"{r.entry_id}: code.{r.example}: not compiled: {r.skipped}")
+                typer.echo(f"{r.entry_id}: code.{r.example}: {label('kb_not_compiled', language, reason=r.skipped)}")
             elif not r.ok:
                 bad += 1
-                typer.echo(f"{r.entry_id}: code.{r.example}: does not compile:\n{r.output}")
-    typer.echo(f"{len(kb.entries)} valid entries in {len(kb.files)} files, {bad} problem(s)")
+                typer.echo(f"{r.entry_id}: code.{r.example}: {label('kb_no_compile', language)}\n{r.output}")
+    typer.echo(label("kb_summary", language, valid=len(kb.entries), files=len(kb.files), bad=bad))
     raise typer.Exit(1 if bad else 0)
 
 
@@ -502,6 +506,7 @@ def kb_new(
         Optional[Path], typer.Option("--dir", help="Folder to write into (default: ./kb if it exists, else the current folder).")
     ] = None,
     kb_dir: KbDirOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write the skeleton of a new entry, every section present and marked TODO.
 
@@ -520,7 +525,9 @@ def kb_new(
         path = new_entry(entry_id, folder, set(kb.entries))
     except ScaffoldError as exc:
         raise UserError(str(exc), code=1) from None
-    typer.echo(f"wrote {path}: fill in every TODO, then run `goleakhelp kb check --kb-dir {folder}`")
+    from goleakhelp.i18n import label
+
+    typer.echo(label("kb_wrote", _lang(lang), path=path, folder=folder))
 
 
 def main() -> None:

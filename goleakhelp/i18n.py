@@ -67,6 +67,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "unknown_id": ("No entry with id {id!r}.", "没有编号为 {id!r} 的条目。"),
     "closest": ("Closest ids: {ids}", "最接近的编号：{ids}"),
     "entries": ("{n} entries", "共 {n} 个条目"),
+    "kb_summary": ("{valid} valid entries in {files} files, {bad} problem(s)", "{files} 个文件中有 {valid} 个有效条目，{bad} 个问题"),
+    "kb_not_compiled": ("not compiled: {reason}", "未编译：{reason}"),
+    "kb_no_compile": ("does not compile:", "无法编译："),
+    "kb_wrote": (
+        "wrote {path}: fill in every TODO, then run `goleakhelp kb check --kb-dir {folder}`",
+        "已写入 {path}：填好每个 TODO 后运行 `goleakhelp kb check --kb-dir {folder}`",
+    ),
     # code analysis
     "code_summary": ("{findings} finding(s) in {files} file(s), {lines} lines", "{files} 个文件、{lines} 行中发现 {findings} 处问题"),
     # goroutine dump reports
@@ -144,3 +151,60 @@ def category_name(category: str, lang: str) -> str:
 def kind_name(kind: str, lang: str) -> str:
     en, zh = KIND_NAMES.get(kind, (kind, kind))
     return zh if lang == "zh" else en
+
+
+# Knowledge-base check messages in Chinese. The schema writes each problem in English (the
+# one source of each message); `kb check --lang zh` shows these translations, matched by
+# pattern, and falls back to English for anything not listed.
+_PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
+    (r"^is missing$", "缺失"),
+    (r"^section is missing$", "缺少这一部分"),
+    (r"^must be a non-empty text$", "必须是非空文本"),
+    (r"^still marked TODO: write this section$", "仍标记为 TODO：请写完这一部分"),
+    (r"^must be one line$", "必须只有一行"),
+    (r"^is (.+); expected one of: (.+)$", r"值为 \1；应为以下之一：\2"),
+    (r"^must be a list of texts$", "必须是文本列表"),
+    (r"^must list at least one item$", "至少要有一项"),
+    (r"^must be a mapping$", "必须是映射（键值对）"),
+    (r"^has (\d+) English and (\d+) Chinese items; translate each item$", r"有 \1 条英文、\2 条中文；请逐条翻译"),
+    (r"^holds no Chinese text$", "没有中文内容"),
+    (r"^regular expression does not compile: (.+)$", r"正则表达式无法编译：\1"),
+    (r"^is not a YAML mapping of sections$", "不是由各部分组成的 YAML 映射"),
+    (r"^unknown section; sections are: (.+)$", r"未知的部分；可用的部分有：\1"),
+    (r"^(.+) is not a slug \(lower-case words joined by '-'\)$", r"\1 不是合法编号（用 '-' 连接的小写单词）"),
+    (r"^(.+) does not match the file name (.+)$", r"\1 与文件名 \2 不一致"),
+    (r"^the first fix step is the one-line fix and must be one line$", "第一条修复步骤是一行修复说明，必须只有一行"),
+    (r"^a pattern needs Go code here$", "泄漏模式条目在这里需要 Go 代码"),
+    (r"^must be a whole Go file starting with a package clause$", "必须是以 package 子句开头的完整 Go 文件"),
+    (r"^only patterns have leaky code; a (.+) entry sets it to null$", r"只有泄漏模式才有 leaky 代码；\1 条目应设为 null"),
+    (r"^a technique lists the commands a user runs$", "诊断技巧条目必须列出用户要运行的命令"),
+    (r"^must be a list$", "必须是列表"),
+    (r"^(.+) is not a Go wait reason or goroutine status$", r"\1 不是 Go 的等待原因或 goroutine 状态"),
+    (r"^must be a whole number of goroutines$", "必须是 goroutine 的整数个数"),
+    (r"^unknown key; .*$", "未知的键；签名只有 states、frames、created_by，以及可选的 source 和 min_count"),
+    (r"^matches every goroutine: .*$", "会匹配所有 goroutine：请给出 states、frames、created_by 或 min_count"),
+    (r"^must be a list of \{tool, rule\}$", "必须是 {tool, rule} 列表"),
+    (r"^must be a list of \{version, en, zh\}$", "必须是 {version, en, zh} 列表"),
+    (r"^(.+) is not a Go version like \"1\.23\" \(quote it in YAML\)$", r'\1 不是 "1.23" 这样的 Go 版本（在 YAML 中请加引号）'),
+    (r"^(.+) is not an http\(s\) URL$", r"\1 不是 http(s) 网址"),
+    (r"^duplicate id (.+), also used by (.+)$", r"编号 \1 重复，\2 也在使用"),
+    (r"^unknown entry id (.+)$", r"未知的条目编号 \1"),
+    (r"^an entry cannot be related to itself$", "条目不能与自身相关"),
+    (r"^cannot read: (.+)$", r"无法读取：\1"),
+    (r"^is ([\d,]+) bytes; an entry is at most ([\d,]+)$", r"大小为 \1 字节；条目最多 \2 字节"),
+    (r"^is not UTF-8 text \(byte (\d+)\)$", r"不是 UTF-8 文本（第 \1 字节）"),
+    (r"^invalid YAML: (.+)$", r"YAML 无效：\1"),
+    (r"^knowledge-base folder does not exist or is not a folder$", "知识库文件夹不存在，或不是文件夹"),
+)
+
+
+def problem_message(message: str, lang: str) -> str:
+    """A KB check message in the user's language."""
+    if lang != "zh":
+        return message
+    import re
+
+    for pattern, chinese in _PROBLEMS_ZH:
+        if re.match(pattern, message):
+            return re.sub(pattern, chinese, message)
+    return message

@@ -235,3 +235,31 @@ def test_python_dash_m_entry_point():
 
     proc = subprocess.run([sys.executable, "-m", "goleakhelp", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip() == f"goleakhelp {__version__}"
+
+
+def test_kb_check_in_chinese_translates_every_problem(tmp_path, model_yaml):
+    data = yaml.safe_load(model_yaml)
+    broken = []
+    for i, change in enumerate(
+        [
+            lambda d: d.pop("why"),
+            lambda d: d.update(kind="bug"),
+            lambda d: d["dump"]["signatures"][0].update(frames=["(unclosed"], states=["chan sending"]),
+            lambda d: d.update(related=["no-such-entry"], references=["not a url"]),
+            lambda d: d["title"].update(zh="English only"),
+            lambda d: d["symptoms"]["en"].append("extra"),
+            lambda d: d.update(go_versions=[{"version": 1.2, "en": "x", "zh": "中文"}]),
+        ]
+    ):
+        entry = yaml.safe_load(yaml.safe_dump(data))
+        entry["id"] = f"broken-{i}"
+        change(entry)
+        broken.append(entry)
+        (tmp_path / f"broken-{i}.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "bad-yaml.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    (tmp_path / "binary.yaml").write_bytes(b"\xff\xfe\x00")
+    result = run("kb", "check", "--kb-dir", str(tmp_path), "--lang", "zh")
+    lines = [line for line in result.stdout.splitlines() if str(tmp_path) in line]
+    assert len(lines) >= 10
+    untranslated = [line for line in lines if not re.search(r"[\u4e00-\u9fff]", line.split(str(tmp_path), 1)[1])]
+    assert untranslated == []
