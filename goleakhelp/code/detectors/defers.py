@@ -1,9 +1,48 @@
-"""defer inside a loop: the deferred calls run when the function returns, not per iteration."""
+"""defer inside a loop: the deferred calls run when the function returns, not per iteration.
+
+Only defers that release something (Close, Unlock, Stop, cancel, Rollback, Remove, ...)
+are leaks; a deferred recover or bookkeeping call in a loop is a style question, and a
+loop body that defers and then leaves the loop at once runs only one iteration.
+"""
 
 from __future__ import annotations
 
+import re
+
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.syntax import enclosing
+
+RELEASE = re.compile(
+    r"(?:^|\.)(Close|CloseWithError|Unlock|RUnlock|Stop|Release|Remove|RemoveAll|Rollback|Done|Free|cancel|Cancel)\b|^cancel\w*$|^C\.free$"
+)
+
+
+def _releases(node, ctx: CodeContext) -> str | None:
+    """The callee of a release-like call in the deferred expression, if any."""
+    for call, callee in ((n, ctx.text(n.child_by_field_name("function"))) for n in _calls_in(node)):
+        if RELEASE.search(callee):
+            return callee
+    return None
+
+
+def _calls_in(node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "call_expression":
+            yield current
+        stack.extend(current.children)
+
+
+def _leaves_loop_at_once(defer) -> bool:
+    sibling = defer.next_named_sibling
+    while sibling is not None:
+        if sibling.type in ("break_statement", "return_statement"):
+            return True
+        if sibling.type not in ("expression_statement", "short_var_declaration", "assignment_statement", "defer_statement"):
+            return False
+        sibling = sibling.next_named_sibling
+    return False
 
 
 def defer_in_loop(ctx: CodeContext) -> None:
@@ -11,8 +50,10 @@ def defer_in_loop(ctx: CodeContext) -> None:
         if node.type != "defer_statement":
             continue
         # A defer inside a function literal called per iteration runs per iteration: fine.
-        loop = enclosing(node, ("for_statement",))
-        if loop is None:
+        if enclosing(node, ("for_statement",)) is None or _leaves_loop_at_once(node):
+            continue
+        released = _releases(node, ctx)
+        if released is None:
             continue
         call = node.named_children[0] if node.named_children else node
         ctx.report("defer-in-loop", node, f"`defer {ctx.text(call)}` inside a loop runs only when the function returns")

@@ -10,6 +10,7 @@ from goleakhelp.code.syntax import assigned_names, calls, enclosing_function, fu
 REQUEST = re.compile(r"^(http\.(Get|Post|Head|PostForm)|[\w.]+\.(Do|Get|Post|Head|PostForm))$")
 NO_TIMEOUT = re.compile(r"^http\.(Get|Post|Head|PostForm)$|^http\.DefaultClient\.")
 SETUP_FUNCTIONS = ("main", "init", "TestMain")
+CLIENTISH = re.compile(r"(?i)client|^http")
 
 
 def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
@@ -42,7 +43,11 @@ def http_body_unclosed(ctx: CodeContext) -> None:
         resp = names[0]
         func = enclosing_function(call) or ctx.source.root
         if resp == "_":
-            ctx.report("http-body-unclosed", call, f"the response of `{callee}` is discarded, so its body is never closed")
+            # Get and Do are common method names (caches, maps): only an HTTP client's count.
+            if callee.startswith("http.") or CLIENTISH.search(callee.rsplit(".", 1)[0]):
+                ctx.report("http-body-unclosed", call, f"the response of `{callee}` is discarded, so its body is never closed")
+        elif not callee.startswith("http.") and not re.search(rf"(?<![\w.]){re.escape(resp)}\.(Body|StatusCode|Status|Header)\b", ctx.text(func)):
+            continue  # nothing shows `resp` is an *http.Response
         elif not _body_handled(func, resp, statement.end_byte, ctx):
             ctx.report("http-body-unclosed", call, f"`{resp}.Body` from `{callee}` is never closed")
 
@@ -70,4 +75,6 @@ def transport_per_request(ctx: CodeContext) -> None:
         func = enclosing_function(node)
         if func is None or (func.type == "function_declaration" and function_name(func, ctx.text) in SETUP_FUNCTIONS):
             continue  # package level or program setup: created once
+        if ".CloseIdleConnections()" in ctx.text(func):
+            continue  # its idle connections are closed when done
         ctx.report("transport-per-request", node, "a new `http.Transport` inside a function is made on every call", "medium")
