@@ -39,7 +39,7 @@ def _leaves_loop_at_once(defer) -> bool:
     while sibling is not None:
         if sibling.type in ("break_statement", "return_statement"):
             return True
-        if sibling.type not in ("expression_statement", "short_var_declaration", "assignment_statement", "defer_statement"):
+        if sibling.type not in ("comment", "expression_statement", "short_var_declaration", "assignment_statement", "defer_statement"):
             return False
         sibling = sibling.next_named_sibling
     return False
