@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors import context as context_detectors
-from goleakhelp.code.detectors import database, defers, goroutines, http, resources, sync, timers
+from goleakhelp.code.detectors import channels, database, defers, goroutines, http, misc, resources, sync, timers
 
 Detector = Callable[[CodeContext], None]
 
@@ -28,6 +28,17 @@ DETECTORS: dict[str, Detector] = {
     "client-no-timeout": http.client_no_timeout,
     "transport-per-request": http.transport_per_request,
     "sql-open-per-call": database.sql_open_per_call,
+    "chan-send-orphan": channels.chan_send_orphan,
+    "range-unclosed": channels.range_unclosed,
+    "ticker-goroutine": channels.ticker_goroutine,
+    "nil-chan": channels.nil_chan,
+    "fat-context": misc.fat_context,
+    "loopvar-capture": misc.loopvar_capture,
+    "wg-copied": misc.wg_copied,
+    "afterfunc-long": misc.afterfunc_long,
+    "exec-no-wait": misc.exec_no_wait,
+    "server-no-timeouts": misc.server_no_timeouts,
+    "tcp-no-deadline": misc.tcp_no_deadline,
     **resources.DETECTORS,
 }
 
@@ -46,5 +57,16 @@ TRIGGERS: dict[str, tuple[bytes, ...]] = {
     "client-no-timeout": (b"http.",),
     "transport-per-request": (b"http.Transport",),
     "sql-open-per-call": (b"sql.Open",),
+    "chan-send-orphan": (b"make(chan",),
+    "range-unclosed": (b"make(chan",),
+    "ticker-goroutine": (b".C", b"time.Tick("),
+    "nil-chan": (b"chan ",),
+    "fat-context": (b"context.With",),
+    "loopvar-capture": (b"func(",),
+    "wg-copied": (b"sync.WaitGroup",),
+    "afterfunc-long": (b"time.AfterFunc",),
+    "exec-no-wait": (b".Start()",),
+    "server-no-timeouts": (b"http.ListenAndServe", b"http.Server"),
+    "tcp-no-deadline": (b"net.Dial",),
     **resources.TRIGGERS,
 }
