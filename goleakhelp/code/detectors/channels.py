@@ -91,17 +91,20 @@ def _ranged_by_goroutines(func, name: str, ranging: dict[str, set[str]], ctx: Co
 
 
 def range_unclosed(ctx: CodeContext) -> None:
-    ranging = _ranging_functions(ctx)
+    ranging: dict[str, set[str]] | None = None
     for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
+        made = list(_made_channels(func, ctx))
+        if not made:
+            continue
         closes = {
             ctx.text(args.named_children[0])
             for call, callee in calls(walk(func), ctx.text)
             if callee == "close" and (args := call.child_by_field_name("arguments")) is not None and args.named_children
         }
-        for name, statement, _ in _made_channels(func, ctx):
-            word = rf"(?<![\w.]){re.escape(name)}(?![\w.])"
+        for name, statement, _ in made:
             if name in closes:
                 continue
+            word = rf"(?<![\w.]){re.escape(name)}(?![\w.])"
             consumers = 0
             handed_elsewhere = False
             for node in walk(func):
@@ -114,7 +117,11 @@ def range_unclosed(ctx: CodeContext) -> None:
                 elif node.type in ("return_statement", "keyed_element") and re.search(word, ctx.text(node)):
                     handed_elsewhere = True
             sent = any(n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name for n in own_nodes(func))
-            if consumers and sent and not handed_elsewhere and _ranged_by_goroutines(func, name, ranging, ctx):
+            if not (consumers and sent and not handed_elsewhere):
+                continue
+            if ranging is None:
+                ranging = _ranging_functions(ctx)
+            if _ranged_by_goroutines(func, name, ranging, ctx):
                 ctx.report("range-unclosed", statement, f"`{name}` feeds goroutines but is never closed, so their receive loops never end")
 
 
