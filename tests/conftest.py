@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,16 @@ def kb():
 @pytest.fixture
 def model_yaml() -> str:
     return MODEL_ENTRY.read_text(encoding="utf-8")
+
+
+def run_cli(monkeypatch, capsys, *args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """`goleakhelp ARGS` through main(), as a user runs it: (exit status, stdout, stderr)."""
+    from goleakhelp.cli import main
+
+    monkeypatch.setattr("sys.argv", ["goleakhelp", *args])
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err

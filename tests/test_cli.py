@@ -10,8 +10,9 @@ import yaml
 from typer.testing import CliRunner
 
 from goleakhelp import __version__
-from goleakhelp.cli import app, main
+from goleakhelp.cli import app
 from goleakhelp.knowledge.schema import SECTIONS
+from tests.conftest import run_cli
 
 runner = CliRunner()
 
@@ -20,13 +21,7 @@ def run(*args: str, env: dict | None = None):
     return runner.invoke(app, list(args), env=env)
 
 
-def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """Through main(), which turns errors into one line and an exit status."""
-    monkeypatch.setattr("sys.argv", ["goleakhelp", *args])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
+run_main = run_cli  # through main(), which turns errors into one line and an exit status
 
 
 def test_version():

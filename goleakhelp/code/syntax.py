@@ -77,3 +77,15 @@ def assigned_names(node, text) -> list[str]:
     if left is None:
         return []
     return [text(c) for c in left.named_children]
+
+
+def assignment_of(call, text):
+    """(statement, names) when `call` is the value of `a, b := call(...)`, `a = call(...)`
+    or `var a = call(...)`; None otherwise."""
+    parent = call.parent
+    statement = parent.parent if parent is not None and parent.type == "expression_list" else parent
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        return None
+    if statement.type == "var_spec":
+        return statement, [text(n) for n in statement.children_by_field_name("name")]
+    return statement, assigned_names(statement, text)

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from goleakhelp.cli import main
 from goleakhelp.knowledge.loader import load_knowledge_base
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 FIXTURE = FIXTURES / "code" / "safe_and_leaky.go"
 KB = load_knowledge_base()
 
 
 def run(monkeypatch, capsys, *args, stdin: bytes | None = None):
-    monkeypatch.setattr("sys.argv", ["goleakhelp", "code", *args])
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
+    return run_cli(monkeypatch, capsys, "code", *args, stdin=stdin)
 
 
 def test_file_terminal_report(monkeypatch, capsys):

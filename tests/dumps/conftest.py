@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 import yaml
 
-from goleakhelp.cli import main
-
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, run_cli
 
 DUMPS = FIXTURES / "dumps"
 DUMPGEN_SRC = REPO / "testdata" / "dumpgen"
@@ -40,10 +36,4 @@ def entries(kb):
 
 def run_dump(monkeypatch, capsys, *args, stdin: bytes | None = None) -> tuple[int, str, str]:
     """`goleakhelp dump ARGS` through main(), as a user runs it: (exit status, stdout, stderr)."""
-    monkeypatch.setattr("sys.argv", ["goleakhelp", "dump", *args])
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
+    return run_cli(monkeypatch, capsys, "dump", *args, stdin=stdin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import assigned_names, calls, enclosing_function, function_name, walk
+from goleakhelp.code.syntax import assignment_of, calls, enclosing_function, function_name, walk
 
 REQUEST = re.compile(r"^(http\.(Get|Post|Head|PostForm)|[\w.]+\.(Do|Get|Post|Head|PostForm))$")
 NO_TIMEOUT = re.compile(r"^http\.(Get|Post|Head|PostForm)$|^http\.DefaultClient\.")
@@ -32,14 +32,10 @@ def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
 
 def http_body_unclosed(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
-        if not REQUEST.match(callee) or call.parent is None or call.parent.parent is None:
+        assignment = assignment_of(call, ctx.text) if REQUEST.match(callee) else None
+        if assignment is None or len(assignment[1]) != 2:
             continue
-        statement = call.parent.parent
-        if statement.type not in ("short_var_declaration", "assignment_statement"):
-            continue
-        names = assigned_names(statement, ctx.text)
-        if len(names) != 2:
-            continue
+        statement, names = assignment
         resp = names[0]
         func = enclosing_function(call) or ctx.source.root
         if resp == "_":

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import assigned_names, calls, enclosing, enclosing_function, walk
+from goleakhelp.code.syntax import assigned_names, assignment_of, calls, enclosing, enclosing_function, walk
 
 DERIVE = re.compile(r"^context\.With(Value|Cancel|Timeout|Deadline)\w*$")
 
@@ -113,13 +113,11 @@ def tcp_no_deadline(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if callee not in ("net.Dial", "net.DialTimeout", "net.DialTCP"):
             continue
-        statement = call.parent.parent if call.parent is not None and call.parent.type == "expression_list" else None
-        if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
-            continue
-        names = assigned_names(statement, ctx.text)
+        assignment = assignment_of(call, ctx.text)
         func = enclosing_function(call)
-        if not names or func is None:
+        if assignment is None or not assignment[1] or func is None:
             continue
+        names = assignment[1]
         conn = names[0]
         text = ctx.text(func)
         if re.search(rf"\b{re.escape(conn)}\.Set(Read|Write)?Deadline\(", text):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import assigned_names, calls, enclosing_function, walk
+from goleakhelp.code.syntax import assignment_of, calls, enclosing_function, walk
 
 
 @dataclass(frozen=True)
@@ -159,13 +159,10 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         arguments = call.child_by_field_name("arguments")
         if rule.min_args and (arguments is None or len(arguments.named_children) < rule.min_args):
             continue
-        parent = call.parent
-        statement = parent.parent if parent is not None and parent.type == "expression_list" else parent
-        if statement is None or statement.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        assignment = assignment_of(call, ctx.text)
+        if assignment is None or len(assignment[1]) <= rule.result:
             continue
-        names = assigned_names(statement, ctx.text) if statement.type != "var_spec" else [ctx.text(n) for n in statement.children_by_field_name("name")]
-        if len(names) <= rule.result:
-            continue
+        statement, names = assignment
         name = names[rule.result]
         func = enclosing_function(call)
         if func is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import assigned_names, calls, enclosing, enclosing_function, walk
+from goleakhelp.code.syntax import assignment_of, calls, enclosing, enclosing_function, walk
 
 
 def time_after_loop(ctx: CodeContext) -> None:
@@ -25,15 +25,11 @@ def ticker_unstopped(ctx: CodeContext) -> None:
         if callee == "time.Tick":
             ctx.report("ticker-unstopped", call, "`time.Tick` creates a ticker that can never be stopped", confidence, note)
             continue
-        if callee != "time.NewTicker" or call.parent is None or call.parent.parent is None:
-            continue
-        statement = call.parent.parent
-        if statement.type not in ("short_var_declaration", "assignment_statement"):
-            continue
-        names = assigned_names(statement, ctx.text)
+        assignment = assignment_of(call, ctx.text) if callee == "time.NewTicker" else None
         func = enclosing_function(call)
-        if not names or func is None:
+        if assignment is None or not assignment[1] or func is None:
             continue
+        names = assignment[1]
         name = names[0]
         stopped = any(c == f"{name}.Stop" for _, c in calls(walk(func), ctx.text))
         alone = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
