@@ -105,3 +105,19 @@ def test_bad_input(monkeypatch, capsys, args, stdin, words):
 def test_text_that_is_not_go_reports_unparsed_lines(monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, stdin=b"this is not go code at all {{{\nreally not\n")
     assert code == 0 and "could not parse" in out
+
+
+def test_symlink_loop_is_entered_once(monkeypatch, capsys, tmp_path):
+    (tmp_path / "a.go").write_text("package a\n")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    code, out, _ = run(monkeypatch, capsys, str(tmp_path))
+    assert code == 0 and "symlink loop" in out
+
+
+def test_pre_commit_hook_runs_this_command():
+    import yaml
+
+    from tests.conftest import REPO
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["entry"] == "goleakhelp code" and hook["types"] == ["go"]
