@@ -185,3 +185,29 @@ def nil_chan(ctx: CodeContext) -> None:
         missing = [f for f in chan_fields[type_name] if f not in keys]
         if missing and (body is None or not [e for e in body.named_children if e.type != "keyed_element"]):
             ctx.report("nil-chan", node, f"`{type_name}{{}}` leaves channel field {', '.join(missing)} nil: sends and receives on it block forever", "medium")
+
+
+def chan_recv_orphan(ctx: CodeContext) -> None:
+    """A goroutine waits for a value the function sends only on some paths, and nothing closes the channel."""
+    for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
+        made = list(_made_channels(func, ctx))
+        if not made:
+            continue
+        func_calls = list(calls(walk(func), ctx.text))
+        closed = {ctx.text(a.named_children[0]) for c, callee in func_calls if callee == "close" and (a := c.child_by_field_name("arguments")) is not None and a.named_children}
+        own = list(own_nodes(func))
+        for name, statement, _ in made:
+            if name in closed:
+                continue
+            waits = [
+                n
+                for _, lit in _go_literals(func)
+                for n in walk(lit)
+                if n.type == "unary_expression" and ctx.text(n).replace(" ", "") == f"<-{name}" and enclosing(n, ("select_statement",)) is None
+            ]
+            sends = [n.start_byte for n in own if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name]
+            if not waits or not sends:
+                continue
+            first_send = min(sends)
+            if any(n.type == "return_statement" and statement.end_byte < n.start_byte < first_send for n in own):
+                ctx.report("chan-recv-orphan", statement, f"a return before `{name} <- ...` leaves the goroutine waiting on `<-{name}` forever")

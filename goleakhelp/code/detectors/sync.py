@@ -50,3 +50,25 @@ def wg_add_in_goroutine(ctx: CodeContext) -> None:
             recv, method = receiver_and_method(callee)
             if method == "Add" and recv in waited and enclosing_function(call) == literal:
                 ctx.report("wg-add-in-goroutine", call, f"`{callee}` runs inside the goroutine, after `{recv}.Wait()` may have returned")
+
+
+def wg_missing_done(ctx: CodeContext) -> None:
+    """A goroutine calls wg.Done() at the end but returns earlier on some path."""
+    for node in ctx.nodes:
+        if node.type != "go_statement":
+            continue
+        literal = next((c for c in walk(node) if c.type == "func_literal"), None)
+        outer = enclosing_function(node)
+        if literal is None or outer is None:
+            continue
+        waited = {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
+        own = list(own_nodes(literal))
+        deferred_done = any(n.type == "defer_statement" and ".Done()" in ctx.text(n) for n in own)
+        if deferred_done:
+            continue
+        for call, callee in calls(own, ctx.text):
+            recv, method = receiver_and_method(callee)
+            if method != "Done" or recv not in waited:
+                continue
+            if any(n.type == "return_statement" and n.start_byte < call.start_byte for n in own):
+                ctx.report("wg-missing-done", call, f"a return before `{callee}()` skips it: `{recv}.Wait()` never returns", "high")
