@@ -283,9 +283,10 @@ def cheatsheet(
         if output is None:
             render_cheatsheet(sheet, _console())
             return
-        console = Console(record=True, file=open(os.devnull, "w"), width=120, highlight=False, markup=False)
-        render_cheatsheet(sheet, console)
-        text = console.export_text()
+        with open(os.devnull, "w") as sink:
+            console = Console(record=True, file=sink, width=120, highlight=False, markup=False)
+            render_cheatsheet(sheet, console)
+            text = console.export_text()
     elif fmt is SheetFormat.markdown:
         from goleakhelp.render.markdown import cheatsheet_markdown
 

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 
-LANGS = ("en", "zh")
-
-
 def detect_lang(environ: dict[str, str] | None = None) -> str:
     """`zh` when the locale asks for Chinese (LANGUAGE, then LC_ALL, then LANG), else `en`."""
     env = os.environ if environ is None else environ

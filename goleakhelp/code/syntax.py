@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 FUNCTION_TYPES = ("function_declaration", "method_declaration", "func_literal")
-LOOP_TYPES = ("for_statement",)
 
 
 def walk(node) -> Iterator:

@@ -19,7 +19,8 @@ RELEASE = re.compile(
 
 def _releases(node, ctx: CodeContext) -> str | None:
     """The callee of a release-like call in the deferred expression, if any."""
-    for call, callee in ((n, ctx.text(n.child_by_field_name("function"))) for n in _calls_in(node)):
+    for call in _calls_in(node):
+        callee = ctx.text(call.child_by_field_name("function"))
         if RELEASE.search(callee):
             return callee
     return None
