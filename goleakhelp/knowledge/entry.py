@@ -98,6 +98,7 @@ class Entry:
     heap_frames: tuple[str, ...]
     heap_note: Localized[str]
     linters: tuple[Linter, ...]
+    detector_missing: Localized[str] | None  # why `goleakhelp code` has no detector; None when it has one
     go_versions: tuple[GoVersionNote, ...]
     related: tuple[str, ...]
     references: tuple[str, ...]

@@ -66,6 +66,9 @@ heap:
     en: {todo} what a heap profile shows
     zh: {todo} heap profile 中能看到什么
 linters: []              # e.g. [{{tool: go vet, rule: lostcancel}}]
+detector:                # `true` once goleakhelp code has a detector for it; until then, why not
+  en: {todo} why source analysis cannot see this (yet)
+  zh: {todo} 为什么（暂时）无法从源码检测
 go_versions: []          # e.g. [{{version: "1.23", en: ..., zh: ...}}]
 related: []
 references: []

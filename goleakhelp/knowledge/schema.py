@@ -54,6 +54,7 @@ SECTIONS = (
     "dump",
     "heap",
     "linters",
+    "detector",
     "go_versions",
     "related",
     "references",
@@ -247,6 +248,15 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         m = c.mapping(raw, f"linters[{i}]", ("tool", "rule"))
         linters.append(Linter(c.text(m.get("tool"), f"linters[{i}].tool"), c.text(m.get("rule"), f"linters[{i}].rule")))
 
+    raw_detector = data.get("detector")
+    detector: Localized[str] | None = None
+    if raw_detector is True:
+        detector = None
+    elif isinstance(raw_detector, dict):
+        detector = c.localized_text(raw_detector, "detector")
+    elif "detector" in data:
+        c.fail("detector", "is `true` when goleakhelp code detects this pattern, else {en, zh} saying why not")
+
     go_versions = []
     raw_versions = data.get("go_versions") or []
     if not isinstance(raw_versions, list):
@@ -288,6 +298,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         heap_frames=heap_frames,
         heap_note=heap_note,
         linters=tuple(linters),
+        detector_missing=detector,
         go_versions=tuple(go_versions),
         related=related,
         references=references,

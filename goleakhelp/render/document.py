@@ -87,6 +87,8 @@ def entry_document(entry: Entry, lang: str) -> Document:
     else:
         linters = Para(label("no_linter", lang))
     s.append(Section(label("linters", lang), (linters,)))
+    detection = label("detector_yes", lang, id=entry.id) if entry.detector_missing is None else entry.detector_missing.get(lang)
+    s.append(Section(label("detector", lang), (Para(detection),)))
     if entry.go_versions:
         s.append(Section(label("go_versions", lang), (Bullets(tuple(f"Go {v.version}: {v.note.get(lang)}" for v in entry.go_versions)),)))
     if entry.related:

@@ -40,3 +40,12 @@ def test_timer_findings_only_before_go_1_23(entry_id):
 
 def test_every_detector_has_a_kb_entry():
     assert set(DETECTORS) <= set(KB.entries)
+
+
+def test_kb_says_which_entries_have_a_detector():
+    """`detector: true` exactly for the entries with a detector; the others say why not."""
+    with_flag = {e.id for e in KB.entries.values() if e.detector_missing is None}
+    assert with_flag == set(DETECTORS)
+    for entry in KB.entries.values():
+        if entry.detector_missing is not None:
+            assert entry.detector_missing.en and entry.detector_missing.zh
