@@ -121,3 +121,18 @@ def test_pre_commit_hook_runs_this_command():
 
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["entry"] == "goleakhelp code" and hook["types"] == ["go"]
+
+
+SARIF_SCHEMA = FIXTURES.parent.parent / ".cache" / "sarif-schema-2.1.0.json"
+
+
+@pytest.mark.skipif(
+    not SARIF_SCHEMA.exists(),
+    reason="no SARIF schema: .ci/run fetches it (npm pack @microsoft/jest-sarif, lib/schemas/sarif-2.1.0-rtm.5.json into .cache/)",
+)
+def test_sarif_is_valid_against_the_2_1_0_schema(monkeypatch, capsys):
+    import jsonschema
+
+    _, out, _ = run(monkeypatch, capsys, str(FIXTURES / "code"), "--format", "sarif")
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(out), schema, cls=jsonschema.Draft4Validator)
