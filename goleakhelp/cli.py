@@ -402,6 +402,7 @@ def code(
     go: Annotated[Optional[str], typer.Option("--go", help="Go version the code targets (default: the nearest go.mod).")] = None,
     include_all: Annotated[bool, typer.Option("--include-all", help="Also scan vendor/, testdata/ and generated files.")] = False,
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding has at least this severity.")] = Severity.low,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use; 0 means one per core.")] = 1,
     fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="Output format.")] = CodeFormat.terminal,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
@@ -416,6 +417,7 @@ def code(
     Examples:
       goleakhelp code ./...
       goleakhelp code ./service --go 1.22 --format sarif > leaks.sarif
+      goleakhelp code --jobs 0 ./...
       pbpaste | goleakhelp code
     """
     import sys
@@ -439,7 +441,8 @@ def code(
         if errors:
             report.unparsed["<stdin>"] = errors
     else:
-        report = analyze_paths(targets or ["."], version, include_all)
+        workers = jobs or os.cpu_count() or 1
+        report = analyze_paths(targets or ["."], version, include_all, workers)
         if report.files == 0:
             raise UserError("no Go files found in " + ", ".join(targets))
     kb = _load(kb_dir)

@@ -136,3 +136,9 @@ def test_sarif_is_valid_against_the_2_1_0_schema(monkeypatch, capsys):
     _, out, _ = run(monkeypatch, capsys, str(FIXTURES / "code"), "--format", "sarif")
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.validate(json.loads(out), schema, cls=jsonschema.Draft4Validator)
+
+
+def test_parallel_mode_finds_the_same(monkeypatch, capsys):
+    _, serial, _ = run(monkeypatch, capsys, str(FIXTURES / "code"), "--json")
+    _, parallel, _ = run(monkeypatch, capsys, str(FIXTURES / "code"), "--json", "--jobs", "0")
+    assert json.loads(serial) == json.loads(parallel) and json.loads(serial)
