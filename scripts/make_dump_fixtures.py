@@ -498,7 +498,20 @@ def goleak_fixture(go: str, work: Path, version: str) -> tuple[dict, bytes] | No
     No Go module proxy is reachable here, so the test builds in GOPATH mode against
     /usr/share/gocode (apt-get install golang-uber-goleak-dev).
     """
+    rec = {
+        "file": "chan-recv-orphan.goleak.txt",
+        "format": "goleak",
+        "scenario": "chan-recv-orphan",
+        "expect": "chan-recv-orphan",
+        "leak_function": r"^goleakcase\.lookup\.func1$",
+        "leaked_count": 3,
+        "go_version": version,
+    }
     if not GOLEAK_SRC.is_dir():
+        existing = DEFAULT_OUT / rec["file"]
+        if existing.is_file():
+            print("  keeping the existing goleak fixture (to regenerate it: apt-get install golang-uber-goleak-dev)", flush=True)
+            return rec, existing.read_bytes()
         print("  skipping the goleak fixture: apt-get install golang-uber-goleak-dev", flush=True)
         return None
     gopath = work / "gopath"
@@ -511,15 +524,6 @@ def goleak_fixture(go: str, work: Path, version: str) -> tuple[dict, bytes] | No
     data = proc.stdout + proc.stderr
     if b"found unexpected goroutines" not in data:
         raise RuntimeError(f"goleak test did not fail as expected:\n{data.decode(errors='replace')}")
-    rec = {
-        "file": "chan-recv-orphan.goleak.txt",
-        "format": "goleak",
-        "scenario": "chan-recv-orphan",
-        "expect": "chan-recv-orphan",
-        "leak_function": r"^goleakcase\.lookup\.func1$",
-        "leaked_count": 3,
-        "go_version": version,
-    }
     return rec, data
 
 
