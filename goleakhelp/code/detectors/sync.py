@@ -37,7 +37,8 @@ def mutex_unreleased(ctx: CodeContext) -> None:
                 ctx.report("mutex-unreleased", node, f"`{recv}.{method}()` is followed by a return before `{recv}.{unlock}()`")
 
 
-def wg_add_in_goroutine(ctx: CodeContext) -> None:
+def _goroutine_literals(ctx: CodeContext):
+    """(func literal started with go, receivers the enclosing function calls .Wait() on)."""
     for node in ctx.nodes:
         if node.type != "go_statement":
             continue
@@ -45,7 +46,11 @@ def wg_add_in_goroutine(ctx: CodeContext) -> None:
         outer = enclosing_function(node)
         if literal is None or outer is None:
             continue
-        waited = {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
+        yield literal, {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
+
+
+def wg_add_in_goroutine(ctx: CodeContext) -> None:
+    for literal, waited in _goroutine_literals(ctx):
         for call, callee in calls(walk(literal), ctx.text):
             recv, method = receiver_and_method(callee)
             if method == "Add" and recv in waited and enclosing_function(call) == literal:
@@ -54,17 +59,9 @@ def wg_add_in_goroutine(ctx: CodeContext) -> None:
 
 def wg_missing_done(ctx: CodeContext) -> None:
     """A goroutine calls wg.Done() at the end but returns earlier on some path."""
-    for node in ctx.nodes:
-        if node.type != "go_statement":
-            continue
-        literal = next((c for c in walk(node) if c.type == "func_literal"), None)
-        outer = enclosing_function(node)
-        if literal is None or outer is None:
-            continue
-        waited = {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
+    for literal, waited in _goroutine_literals(ctx):
         own = list(own_nodes(literal))
-        deferred_done = any(n.type == "defer_statement" and ".Done()" in ctx.text(n) for n in own)
-        if deferred_done:
+        if any(n.type == "defer_statement" and ".Done()" in ctx.text(n) for n in own):
             continue
         for call, callee in calls(own, ctx.text):
             recv, method = receiver_and_method(callee)
