@@ -19,7 +19,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    help="Find and fix memory and goroutine leaks in Go services.",
 )
 kb_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Check the knowledge base or start a new entry.")
 app.add_typer(kb_app, name="kb")
@@ -120,6 +119,8 @@ def root(
       goleakhelp search goroutine count keeps growing
       goleakhelp search too many open files --lang zh
       goleakhelp show http-body-unclosed
+      goleakhelp dump goroutines.txt --src ./service
+      goleakhelp code ./...
       goleakhelp cheatsheet --format html --output leaks.html
     """
 

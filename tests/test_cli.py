@@ -29,11 +29,13 @@ def test_version():
     assert result.exit_code == 0 and result.stdout.strip() == f"goleakhelp {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["search"], ["show"], ["list"], ["cheatsheet"], ["kb"], ["kb", "check"], ["kb", "new"]])
+@pytest.mark.parametrize(
+    "command", [[], ["search"], ["show"], ["list"], ["cheatsheet"], ["dump"], ["code"], ["kb"], ["kb", "check"], ["kb", "new"]]
+)
 def test_help_on_every_command_has_examples(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
-    if command not in ([], ["kb"]):
+    if command != ["kb"]:
         assert "Examples:" in result.stdout and "goleakhelp" in result.stdout
 
 
