@@ -17,6 +17,8 @@ Detector = Callable[[CodeContext], None]
 # KB id -> detector.
 DETECTORS: dict[str, Detector] = {
     "ctx-lostcancel": context_detectors.ctx_lostcancel,
+    "ctx-not-inherited": context_detectors.ctx_not_inherited,
+    "cond-no-signal": sync.cond_no_signal,
     "defer-in-loop": defers.defer_in_loop,
     "mutex-unreleased": sync.mutex_unreleased,
     "wg-add-in-goroutine": sync.wg_add_in_goroutine,
@@ -48,6 +50,8 @@ DETECTORS: dict[str, Detector] = {
 # not walked for that detector (most files trigger few of them).
 TRIGGERS: dict[str, tuple[bytes, ...]] = {
     "ctx-lostcancel": (b"context.With",),
+    "ctx-not-inherited": (b"context.Background()", b"context.TODO()"),
+    "cond-no-signal": (b"sync.NewCond", b"*sync.Cond"),
     "defer-in-loop": (b"defer",),
     "mutex-unreleased": (b"Lock()",),
     "wg-add-in-goroutine": (b".Add(",),

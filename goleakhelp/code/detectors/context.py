@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import assigned_names, enclosing_function, walk
+from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function, walk
 
 WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
 
@@ -46,3 +46,32 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
 
 
 
+
+
+def ctx_not_inherited(ctx: CodeContext) -> None:
+    """context.Background()/TODO() inside a function that already has a request context."""
+    for call, callee in ctx.calls:
+        if callee not in ("context.Background", "context.TODO"):
+            continue
+        func = enclosing_function(call)
+        params = func.child_by_field_name("parameters") if func is not None else None
+        if params is None:
+            continue
+        text = ctx.text(params)
+        if not ("context.Context" in text or "*http.Request" in text):
+            continue
+        # Deliberate detaches: a nil-context fallback, or a root stored for a long-lived owner.
+        guard = enclosing(call, ("if_statement",))
+        if guard is not None and "== nil" in ctx.text(guard.child_by_field_name("condition")):
+            continue
+        if enclosing(call, ("keyed_element", "composite_literal")) is not None:
+            continue
+        statement = enclosing(call, ("assignment_statement", "short_var_declaration"))
+        if statement is not None and any("." in n for n in assigned_names(statement, ctx.text)):
+            continue
+        ctx.report(
+            "ctx-not-inherited",
+            call,
+            f"`{callee}()` in a function that has the caller's context: cancellation and deadlines are lost",
+            "medium",
+        )

@@ -69,3 +69,26 @@ def wg_missing_done(ctx: CodeContext) -> None:
                 continue
             if any(n.type == "return_statement" and n.start_byte < call.start_byte for n in own):
                 ctx.report("wg-missing-done", call, f"a return before `{callee}()` skips it: `{recv}.Wait()` never returns", "high")
+
+
+def cond_no_signal(ctx: CodeContext) -> None:
+    """A sync.Cond that code waits on but nothing in the file ever signals or broadcasts."""
+    if b"sync.NewCond" not in ctx.source.text and b"*sync.Cond" not in ctx.source.text:
+        return
+    waits: dict[str, list] = {}
+    wakers: set[str] = set()
+    for call, callee in ctx.calls:
+        recv, method = receiver_and_method(callee)
+        if method == "Wait" and recv:
+            waits.setdefault(recv, []).append(call)
+        elif method in ("Signal", "Broadcast") and recv:
+            wakers.add(recv.rsplit(".", 1)[-1])
+    conds = {
+        ctx.text(n).rsplit(".", 1)[-1]
+        for n in ctx.nodes
+        if n.type in ("field_identifier", "identifier") and n.parent is not None and "sync.Cond" in ctx.text(n.parent)
+    }
+    for recv, calls_ in waits.items():
+        name = recv.rsplit(".", 1)[-1]
+        if name in conds and name not in wakers:
+            ctx.report("cond-no-signal", calls_[0], f"`{recv}.Wait()` but nothing in this file calls `{name}.Signal()` or `Broadcast()`", "medium")
