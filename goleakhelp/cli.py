@@ -423,7 +423,7 @@ def code(
     """
     import sys
 
-    from goleakhelp.code.analyze import CodeReport, analyze_paths, analyze_text, parse_version
+    from goleakhelp.code.analyze import MAX_FILE_BYTES, analyze_paths, analyze_stdin, parse_version
 
     language = _lang(lang)
     version = parse_version(go) if go else None
@@ -431,16 +431,7 @@ def code(
     if not targets or targets == ["-"]:
         if sys.stdin is None or sys.stdin.isatty():
             raise UserError("no Go code given: pass files or folders, or pipe a fragment into stdin (see --help)")
-        text = sys.stdin.buffer.read(5 * 1024 * 1024 + 1).decode("utf-8", errors="replace")
-        if not text.strip():
-            raise UserError("stdin is empty")
-        if "\x00" in text:
-            raise UserError("stdin is binary data, not Go code")
-        report = CodeReport()
-        report.findings, errors = analyze_text(text, "<stdin>", version)
-        report.files, report.lines = 1, len(text.splitlines())
-        if errors:
-            report.unparsed["<stdin>"] = errors
+        report = analyze_stdin(sys.stdin.buffer.read(MAX_FILE_BYTES + 1), version)
     else:
         workers = jobs or os.cpu_count() or 1
         report = analyze_paths(targets or ["."], version, include_all, workers)

@@ -129,25 +129,38 @@ def analyze_paths(
 
 def _analyze_file(file: Path, go: tuple[int, int] | None, include_all: bool) -> CodeReport:
     """One file's part of the report (a separate value, so files can be analysed in other processes)."""
-    part = CodeReport()
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
-            part.skipped.append(f"{file}: larger than {MAX_FILE_BYTES:,} bytes")
-            return part
+            return CodeReport(skipped=[f"{file}: larger than {MAX_FILE_BYTES:,} bytes"])
         data = file.read_bytes()
     except OSError as exc:
-        part.skipped.append(f"{file}: cannot read ({exc.strerror or exc})")
-        return part
+        return CodeReport(skipped=[f"{file}: cannot read ({exc.strerror or exc})"])
+    return _analyze_bytes(data, str(file), go if go is not None else go_mod_version(file), include_all)
+
+
+def analyze_stdin(data: bytes, go: tuple[int, int] | None) -> CodeReport:
+    """A file or fragment piped in; bad input is an error rather than a skipped file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise UserError(f"stdin is larger than {MAX_FILE_BYTES:,} bytes")
+    if not data.strip():
+        raise UserError("stdin is empty")
+    if b"\x00" in data:
+        raise UserError("stdin is binary data, not Go code")
+    return _analyze_bytes(data, "<stdin>", go, include_all=True)
+
+
+def _analyze_bytes(data: bytes, name: str, go: tuple[int, int] | None, include_all: bool) -> CodeReport:
+    part = CodeReport()
     if b"\x00" in data[:8192]:
-        part.skipped.append(f"{file}: binary, not Go source")
+        part.skipped.append(f"{name}: binary, not Go source")
         return part
     text = data.decode("utf-8", errors="replace")
     if not include_all and GENERATED.search(text[:4096]):
-        part.skipped.append(f"{file}: generated code")
+        part.skipped.append(f"{name}: generated code")
         return part
-    part.findings, errors = analyze_text(text, str(file), go if go is not None else go_mod_version(file))
+    part.findings, errors = analyze_text(text, name, go)
     part.files = 1
     part.lines = len(text.splitlines())
     if errors:
-        part.unparsed[str(file)] = errors
+        part.unparsed[name] = errors
     return part

@@ -110,9 +110,10 @@ def analyze_dump(
         findings.append(Finding(group, verdict.level, verdict.reasons, tuple(matches), source, base_count))
     findings.sort(key=lambda f: (LEVELS.index(f.suspicion), f.group.count), reverse=True)
 
-    states = Counter()
-    for g in dump.goroutines:
-        states[g.state or "unknown"] += g.count
+    states: Counter[str] = Counter()
+    for group in groups:  # the groups already counted every goroutine's state
+        for state, n in group.states:
+            states[state or "unknown"] += n
     if dump.truncated:
         notes.append(
             f"the dump stops at exactly 64 MiB: runtime/pprof cut it there after {total:,} goroutines; "

@@ -17,8 +17,8 @@ from goleakhelp.dumps.group import GoroutineGroup
 from goleakhelp.dumps.match import Match
 
 LEVELS = ("none", "low", "medium", "high")
-# Statuses of goroutines that are doing work, not waiting for something.
-ACTIVE = {"running", "runnable", "copystack", "preempted", "idle", "dead", "GC worker (active)", "GC assist marking"}
+# Statuses of goroutines that are doing work, not waiting for something (and the GC's own states).
+ACTIVE = {"running", "runnable", "copystack", "preempted", "idle", "dead"}
 POOL_STATES = {"chan receive", "select"}
 POOL_MAX = 64
 

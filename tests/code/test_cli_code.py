@@ -95,6 +95,7 @@ def test_sarif_and_github_formats(monkeypatch, capsys):
         ([], b"", "stdin is empty"),
         ([], b"\x00\x01\x02binary", "binary"),
         (["--go", "one.two"], b"x := 1\n", "--go"),
+        ([], b"x := 1\n" * 800_000, "larger than"),
     ],
 )
 def test_bad_input(monkeypatch, capsys, args, stdin, words):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.syntax import assignment_of, calls, enclosing_function, walk
+from goleakhelp.code.syntax import assignment_of, enclosing_function, walk
 
 
 @dataclass(frozen=True)
@@ -119,20 +119,22 @@ def _skipped_by_return(func, statement, release_start: int, ctx: CodeContext) ->
 
 
 def _releases(func, name: str, rule: ResourceRule, ctx: CodeContext) -> list:
-    """The calls in `func` that release `name`."""
+    """The calls in `func` that release `name`, in one walk of the function."""
     found = []
     wanted = {f"{name}.{m}" for m in rule.methods}
     for node in walk(func):
-        # A method value handed over (t.Cleanup(srv.Close), AfterFunc(ctx, w.Close)) releases it too.
-        if node.type == "selector_expression" and node.parent.type != "call_expression" and ctx.text(node) in wanted:
-            found.append(node)
-    for call, callee in calls(walk(func), ctx.text):
-        if any(callee == f"{name}.{m}" for m in rule.methods):
-            found.append(call)
-        elif callee in rule.functions:
-            args = call.child_by_field_name("arguments")
-            if args is not None and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", ctx.text(args)):
-                found.append(call)
+        if node.type == "selector_expression" and node.parent.type != "call_expression":
+            # A method value handed over (t.Cleanup(srv.Close), AfterFunc(ctx, w.Close)) releases it too.
+            if ctx.text(node) in wanted:
+                found.append(node)
+        elif node.type == "call_expression":
+            callee = ctx.text(node.child_by_field_name("function"))
+            if callee in wanted:
+                found.append(node)
+            elif callee in rule.functions:
+                args = node.child_by_field_name("arguments")
+                if args is not None and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", ctx.text(args)):
+                    found.append(node)
     return found
 
 

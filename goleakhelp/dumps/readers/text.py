@@ -44,7 +44,7 @@ def parse_state(field: str) -> dict:
     """`chan send (leaked), 5 minutes, locked to thread` -> state, leaked, minutes, ..."""
     parts = field.split(", ")
     state = parts[0]
-    out = {"leaked": False, "durable": False, "wait_minutes": 0, "locked_to_thread": False}
+    out = {"leaked": False, "durable": False, "wait_minutes": 0, "locked_to_thread": False, "labels": ()}
     # Printed in the order (leaked) (scan) (durable); strip them from the end.
     for mark, key in ((" (durable)", "durable"), (" (scan)", None), (" (leaked)", "leaked")):
         if state.endswith(mark):
@@ -78,6 +78,8 @@ class _Reader:
         self.interner = interner
         self.dumps: list[Dump] = [Dump(format="goroutine-text")]
         self.ids: set[int] = set()
+        # Parsed header state fields: a dump repeats a few of them thousands of times.
+        self.states: dict[str, dict] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -134,18 +136,13 @@ class _Reader:
             self.dumps.append(Dump(format="goroutine-text"))
             self.ids = set()
         self.ids.add(gid)
-        head = _STATE_CACHE.get(state_field)
+        head = self.states.get(state_field)
         if head is None:
-            head = _STATE_CACHE[state_field] = parse_state(state_field)
+            head = self.states[state_field] = parse_state(state_field)
         if labels:
             head = {**head, "labels": parse_labels(labels)}
-        elif "labels" not in head:
-            head["labels"] = ()
         self.gid = gid
         self.head = head
-
-
-_STATE_CACHE: dict[str, dict] = {}
 
 
 def read_text(lines: Iterable[str], interner: StackInterner | None = None) -> list[Dump]:
