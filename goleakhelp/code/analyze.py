@@ -67,17 +67,13 @@ def _suppressed(finding: Finding, lines: list[str]) -> bool:
 
 
 def analyze_text(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None = None) -> tuple[list[Finding], tuple[int, ...]]:
-    from goleakhelp.code.detectors import DETECTORS, TRIGGERS
+    from goleakhelp.code.detectors import DETECTORS
 
     source = parse_go(text, name)
     ctx = CodeContext(source, go_version)
-    for entry_id, detect in DETECTORS.items():
-        if only is not None and entry_id not in only:
-            continue
-        triggers = TRIGGERS.get(entry_id)
-        if triggers and not any(t in source.text for t in triggers):
-            continue
-        detect(ctx)
+    for entry_id, detector in DETECTORS.items():
+        if (only is None or entry_id in only) and detector.wanted(source.text):
+            detector.run(ctx)
     lines = text.splitlines()
     findings = sorted((f for f in ctx.findings if not _suppressed(f, lines)), key=lambda f: (f.line, f.column, f.id))
     unique = list(dict.fromkeys(findings))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import FUNCTION_TYPES, assigned_names, calls, enclosing, enclosing_function, own_nodes, walk
 
 
@@ -36,6 +37,7 @@ def _go_literals(func):
                 yield node, literal
 
 
+@detector("chan-send-orphan", b'make(chan')
 def chan_send_orphan(ctx: CodeContext) -> None:
     for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
         for name, statement, buffered in _made_channels(func, ctx):
@@ -90,6 +92,7 @@ def _ranged_by_goroutines(func, name: str, ranging: dict[str, set[str]], ctx: Co
     return False
 
 
+@detector("range-unclosed", b'make(chan')
 def range_unclosed(ctx: CodeContext) -> None:
     ranging: dict[str, set[str]] | None = None
     for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
@@ -125,6 +128,7 @@ def range_unclosed(ctx: CodeContext) -> None:
                 ctx.report("range-unclosed", statement, f"`{name}` feeds goroutines but is never closed, so their receive loops never end")
 
 
+@detector("ticker-goroutine", b'.C', b'time.Tick(')
 def ticker_goroutine(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type != "for_statement":
@@ -141,6 +145,7 @@ def ticker_goroutine(ctx: CodeContext) -> None:
             ctx.report("ticker-goroutine", node, f"`for range {ranged}` has no way out: the loop and its goroutine never end")
 
 
+@detector("nil-chan", b'chan ')
 def nil_chan(ctx: CodeContext) -> None:
     """A struct literal that leaves a channel field nil, outside the type's constructor."""
     chan_fields: dict[str, list[str]] = {}
@@ -187,6 +192,7 @@ def nil_chan(ctx: CodeContext) -> None:
             ctx.report("nil-chan", node, f"`{type_name}{{}}` leaves channel field {', '.join(missing)} nil: sends and receives on it block forever", "medium")
 
 
+@detector("chan-recv-orphan", b'make(chan')
 def chan_recv_orphan(ctx: CodeContext) -> None:
     """A goroutine waits for a value the function sends only on some paths, and nothing closes the channel."""
     for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):

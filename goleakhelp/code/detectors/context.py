@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function, walk
 
 WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
@@ -17,6 +18,7 @@ def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
     return False
 
 
+@detector("ctx-lostcancel", b'context.With')
 def ctx_lostcancel(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type not in ("short_var_declaration", "assignment_statement"):
@@ -48,6 +50,7 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
 
 
 
+@detector("ctx-not-inherited", b'context.Background()', b'context.TODO()')
 def ctx_not_inherited(ctx: CodeContext) -> None:
     """context.Background()/TODO() inside a function that already has a request context."""
     for call, callee in ctx.calls:

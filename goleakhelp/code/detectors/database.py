@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import calls, enclosing_function, function_name, walk
 
 SETUP_FUNCTIONS = ("main", "init", "TestMain")
 
 
+@detector("sql-open-per-call", b'sql.Open')
 def sql_open_per_call(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if callee != "sql.Open":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import enclosing
 
 RELEASE = re.compile(
@@ -46,6 +47,7 @@ def _leaves_loop_at_once(defer) -> bool:
     return False
 
 
+@detector("defer-in-loop", b'defer')
 def defer_in_loop(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type != "defer_statement":

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import enclosing_function, function_name
 
 
+@detector("select-empty", b'select')
 def select_empty(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type != "select_statement" or any(c.type == "communication_case" or c.type == "default_case" for c in node.named_children):

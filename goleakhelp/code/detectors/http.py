@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import assignment_of, calls, enclosing_function, function_name, walk
 
 REQUEST = re.compile(r"^(http\.(Get|Post|Head|PostForm)|[\w.]+\.(Do|Get|Post|Head|PostForm))$")
@@ -30,6 +31,7 @@ def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
     return False
 
 
+@detector("http-body-unclosed", b'.Get(', b'.Do(', b'.Post', b'.Head(')
 def http_body_unclosed(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         assignment = assignment_of(call, ctx.text) if REQUEST.match(callee) else None
@@ -48,6 +50,7 @@ def http_body_unclosed(ctx: CodeContext) -> None:
             ctx.report("http-body-unclosed", call, f"`{resp}.Body` from `{callee}` is never closed")
 
 
+@detector("client-no-timeout", b'http.')
 def client_no_timeout(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if not NO_TIMEOUT.match(callee):
@@ -64,6 +67,7 @@ def client_no_timeout(ctx: CodeContext) -> None:
                 ctx.report("client-no-timeout", node, "`http.Client` without a Timeout", "medium")
 
 
+@detector("transport-per-request", b'http.Transport')
 def transport_per_request(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type != "composite_literal" or ctx.text(node.child_by_field_name("type")) != "http.Transport":

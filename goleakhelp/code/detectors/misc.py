@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import assigned_names, assignment_of, calls, enclosing, enclosing_function, walk
 
 DERIVE = re.compile(r"^context\.With(Value|Cancel|Timeout|Deadline)\w*$")
 
 
+@detector("fat-context", b'context.With')
 def fat_context(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type != "assignment_statement":
@@ -27,6 +29,7 @@ def fat_context(ctx: CodeContext) -> None:
             ctx.report("fat-context", node, f"`{names[0]}` is rewrapped on every iteration, so the context chain grows without bound")
 
 
+@detector("loopvar-capture", b'func(')
 def loopvar_capture(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 22)
     if not report:
@@ -51,12 +54,14 @@ def loopvar_capture(ctx: CodeContext) -> None:
                 ctx.report("loopvar-capture", node, f"the closure captures loop variable {', '.join(sorted(used))}, shared by all iterations", confidence, note)
 
 
+@detector("wg-copied", b'sync.WaitGroup')
 def wg_copied(ctx: CodeContext) -> None:
     for node in ctx.nodes:
         if node.type == "parameter_declaration" and ctx.text(node.child_by_field_name("type")) == "sync.WaitGroup":
             ctx.report("wg-copied", node, "a sync.WaitGroup passed by value: Done and Wait act on a copy")
 
 
+@detector("afterfunc-long", b'time.AfterFunc')
 def afterfunc_long(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if callee != "time.AfterFunc" or call.parent is None or call.parent.type != "expression_statement":
@@ -73,6 +78,7 @@ def afterfunc_long(ctx: CodeContext) -> None:
         ctx.report("afterfunc-long", call, f"the *Timer from time.AfterFunc({delay}, ...) is dropped, so it can never be stopped early", confidence)
 
 
+@detector("exec-no-wait", b'.Start()')
 def exec_no_wait(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if not callee.endswith(".Start"):
@@ -97,6 +103,7 @@ def exec_no_wait(ctx: CodeContext) -> None:
         ctx.report("exec-no-wait", call, f"`{cmd}` is started but never waited for: the child stays a zombie")
 
 
+@detector("server-no-timeouts", b'http.ListenAndServe', b'http.Server')
 def server_no_timeouts(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if callee in ("http.ListenAndServe", "http.ListenAndServeTLS"):
@@ -109,6 +116,7 @@ def server_no_timeouts(ctx: CodeContext) -> None:
                 ctx.report("server-no-timeouts", node, "`http.Server` without ReadHeaderTimeout or ReadTimeout", "medium")
 
 
+@detector("tcp-no-deadline", b'net.Dial')
 def tcp_no_deadline(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if callee not in ("net.Dial", "net.DialTimeout", "net.DialTCP"):

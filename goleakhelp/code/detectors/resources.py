@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import register
 from goleakhelp.code.syntax import assignment_of, enclosing_function, walk
 
 
@@ -183,13 +184,13 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
             ctx.report(rule.id, call, f"a return skips {release} for {rule.what} `{name}`", confidence, note)
 
 
-def make_detector(rule: ResourceRule):
+def _register(rule: ResourceRule) -> None:
     def detect(ctx: CodeContext) -> None:
         _check(ctx, rule)
 
     detect.__name__ = rule.id.replace("-", "_")
-    return detect
+    register(rule.id, detect, rule.trigger)
 
 
-DETECTORS = {rule.id: make_detector(rule) for rule in RULES}
-TRIGGERS = {rule.id: rule.trigger for rule in RULES}
+for _rule in RULES:
+    _register(_rule)

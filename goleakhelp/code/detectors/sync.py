@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import FUNCTION_TYPES, calls, enclosing_function, own_nodes, receiver_and_method, walk
 
 
+@detector("mutex-unreleased", b'Lock()')
 def mutex_unreleased(ctx: CodeContext) -> None:
     for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
         if b"Lock()" not in ctx.source.text[func.start_byte : func.end_byte]:
@@ -49,6 +51,7 @@ def _goroutine_literals(ctx: CodeContext):
         yield literal, {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
 
 
+@detector("wg-add-in-goroutine", b'.Add(')
 def wg_add_in_goroutine(ctx: CodeContext) -> None:
     for literal, waited in _goroutine_literals(ctx):
         for call, callee in calls(walk(literal), ctx.text):
@@ -57,6 +60,7 @@ def wg_add_in_goroutine(ctx: CodeContext) -> None:
                 ctx.report("wg-add-in-goroutine", call, f"`{callee}` runs inside the goroutine, after `{recv}.Wait()` may have returned")
 
 
+@detector("wg-missing-done", b'.Done()')
 def wg_missing_done(ctx: CodeContext) -> None:
     """A goroutine calls wg.Done() at the end but returns earlier on some path."""
     for literal, waited in _goroutine_literals(ctx):
@@ -71,6 +75,7 @@ def wg_missing_done(ctx: CodeContext) -> None:
                 ctx.report("wg-missing-done", call, f"a return before `{callee}()` skips it: `{recv}.Wait()` never returns", "high")
 
 
+@detector("cond-no-signal", b'sync.NewCond', b'*sync.Cond')
 def cond_no_signal(ctx: CodeContext) -> None:
     """A sync.Cond that code waits on but nothing in the file ever signals or broadcasts."""
     if b"sync.NewCond" not in ctx.source.text and b"*sync.Cond" not in ctx.source.text:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 from goleakhelp.code.context import CodeContext
+from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import assignment_of, calls, enclosing, enclosing_function, walk
 
 
+@detector("time-after-loop", b'time.After(')
 def time_after_loop(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 23)
     if not report:
@@ -17,6 +19,7 @@ def time_after_loop(ctx: CodeContext) -> None:
             ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
 
 
+@detector("ticker-unstopped", b'time.NewTicker', b'time.Tick(')
 def ticker_unstopped(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 23)
     if not report:
@@ -38,6 +41,7 @@ def ticker_unstopped(ctx: CodeContext) -> None:
             ctx.report("ticker-unstopped", call, f"ticker `{name}` is never stopped", confidence, note)
 
 
+@detector("sleep-poll", b'time.Sleep')
 def sleep_poll(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
         if callee != "time.Sleep":
