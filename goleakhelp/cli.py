@@ -14,7 +14,7 @@ from goleakhelp import __version__
 from goleakhelp.errors import UserError
 
 app = typer.Typer(
-    no_args_is_help=True,
+    no_args_is_help=False,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -106,16 +106,22 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     """Find and fix memory and goroutine leaks in Go services.
 
+    With input piped in and no command, works out what the input is and explains it
+    (see `goleakhelp explain`).
+
     \b
     Examples:
+      goleakhelp chat
+      pbpaste | goleakhelp
       goleakhelp search goroutine count keeps growing
       goleakhelp search too many open files --lang zh
       goleakhelp show http-body-unclosed
@@ -123,6 +129,12 @@ def root(
       goleakhelp code ./...
       goleakhelp cheatsheet --format html --output leaks.html
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    if sys.stdin is None or sys.stdin.isatty():
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    _explain(None, None, None, False, None, None)
 
 
 @app.command()
@@ -458,6 +470,128 @@ def code(
     threshold = order.index(fail_on.value)
     failing = [f for f in report.findings if order.index(kb.entries[f.id].severity if f.id in kb.entries else "medium") >= threshold]
     raise typer.Exit(1 if failing else 0)
+
+
+class AsKind(str, Enum):
+    dump = "dump"
+    code = "code"
+    query = "query"
+
+
+def _read_for_explain(source: str | None):
+    """(text, origin, byte size) of what to explain; a protobuf profile is turned into text first."""
+    from goleakhelp.dumps.source import decode, looks_binary, read_input
+
+    raw = read_input(source)
+    if looks_binary(raw.data):
+        from goleakhelp.profiles.protobuf import is_protobuf_profile, profile_text
+
+        if is_protobuf_profile(raw.data):
+            text = profile_text(raw.data, raw.origin)
+            return text, raw.origin, len(text)
+    return decode(raw), raw.origin, len(raw.data)
+
+
+def _explain(source: str | None, as_kind: AsKind | None, go: str | None, as_json: bool, lang: Lang | None, kb_dir: list[Path] | None) -> None:
+    from goleakhelp.assistant.explain import explain_text
+    from goleakhelp.code.analyze import parse_version
+
+    version = parse_version(go) if go else None
+    text, origin, size = _read_for_explain(source)
+    kb = _load(kb_dir)
+    explanation = explain_text(
+        text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or ()
+    )
+    if lang is None and explanation.route != "search":
+        explanation = type(explanation)(explanation.detection, explanation.route, explanation.result, _lang(None))
+    if as_json:
+        from goleakhelp.render.json import explanation_json
+
+        typer.echo(explanation_json(explanation, kb.entries))
+    else:
+        from goleakhelp.render.assistant import render_detected, render_explanation
+
+        console = _console()
+        render_detected(explanation, console)
+        render_explanation(explanation, kb, console)
+    raise typer.Exit(_explain_status(explanation))
+
+
+def _explain_status(explanation) -> int:
+    """The underlying command's exit status: 1 for suspicious groups, findings, or no search hits."""
+    result = explanation.result
+    if explanation.route == "dump":
+        return 1 if result.suspicious else 0
+    if explanation.route == "code":
+        return 1 if result.findings else 0
+    if explanation.route == "search":
+        return 0 if result.hits else 1
+    return 1 if explanation.result.matches else 0
+
+
+@app.command()
+def explain(
+    source: Annotated[
+        Optional[str],
+        typer.Argument(help="A file (plain or gzip), an http(s) URL, or '-' / nothing for stdin.", show_default=False),
+    ] = None,
+    as_kind: Annotated[Optional[AsKind], typer.Option("--as", help="Skip the guess: treat the input as a dump, Go code or a search query.")] = None,
+    go: Annotated[Optional[str], typer.Option("--go", help="Go version the code targets, for pasted code.")] = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Explain anything pasted: a goroutine dump, Go code, a heap profile, an error or a question.
+
+    Says in one line what it detected, then answers as `dump`, `code` or `search` would.
+    A log with a dump inside, or code with prose around it (as pasted from an issue), works.
+    Plain `goleakhelp` with input piped in does the same.
+    Exit status: 0 nothing found to worry about, 1 leaks or findings (or no search hits), 2 bad input.
+
+    \b
+    Examples:
+      goleakhelp explain goroutines.txt
+      pbpaste | goleakhelp explain
+      goleakhelp explain - --as code < handler.go
+      echo "accept4: too many open files" | goleakhelp
+      curl -s localhost:6060/debug/pprof/heap?debug=1 | goleakhelp explain --json
+    """
+    _explain(source, as_kind, go, as_json, lang, kb_dir)
+
+
+@app.command()
+def chat(
+    go: Annotated[Optional[str], typer.Option("--go", help="Go version pasted code targets.")] = None,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Talk to the assistant: ask questions, describe symptoms, paste dumps or code.
+
+    On a terminal: line editing, history (kept in the user data folder) and pasting of
+    whole dumps as one message; /help lists the commands. With input piped in, each line
+    is a message (a block between two lines of three quotes is one), and the session ends
+    at the end of the input.
+
+    \b
+    Examples:
+      goleakhelp chat
+      goleakhelp chat --lang zh
+      printf 'why does time.After in a loop leak?\nfix\n' | goleakhelp chat
+    """
+    from goleakhelp.assistant.repl import run_interactive, run_scripted
+    from goleakhelp.assistant.session import Session
+    from goleakhelp.code.analyze import parse_version
+    from goleakhelp.render.assistant import chat_console
+
+    version = parse_version(go) if go else None
+    session = Session(_load(kb_dir), _lang(lang), version, tuple(kb_dir or ()), lang_fixed=lang is not None)
+    console = chat_console()
+    if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+        raise typer.Exit(run_interactive(session, console))
+    if sys.stdin is None:
+        raise UserError("chat needs a terminal or input piped in")
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    raise typer.Exit(run_scripted(session, data.decode("utf-8", errors="replace"), console))
 
 
 @kb_app.command("check")

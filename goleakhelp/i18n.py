@@ -139,6 +139,97 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+# The assistant's own words (explain and chat).
+ASSISTANT_LABELS: dict[str, tuple[str, str]] = {
+    "detected": ("Detected {what} → {route}", "识别为：{what} → {route}"),
+    "what_dump": ("a goroutine dump", "goroutine dump"),
+    "what_debug1": ("a goroutine profile (debug=1)", "goroutine profile（debug=1）"),
+    "what_leak_profile": ("a goroutine leak profile", "goroutine 泄漏 profile（goroutineleak）"),
+    "what_traces": ("`go tool pprof -traces` output", "`go tool pprof -traces` 的输出"),
+    "what_crash": ("a crash with goroutine stacks", "带 goroutine 栈的崩溃输出"),
+    "what_heap": ("a heap profile", "heap profile"),
+    "what_code": ("Go code ({lines} lines)", "Go 代码（{lines} 行）"),
+    "what_code_inside": ("Go code ({lines} lines inside other text)", "夹在其他文字中的 Go 代码（{lines} 行）"),
+    "what_log": ("a log excerpt", "一段日志"),
+    "what_error": ("an error message", "错误信息"),
+    "what_question": ("a question", "问题"),
+    "what_symptom": ("a symptom or keywords", "症状或关键词"),
+    "what_forced_dump": ("a goroutine dump (as asked with --as)", "goroutine dump（按 --as 指定）"),
+    "what_forced_code": ("Go code (as asked with --as)", "Go 代码（按 --as 指定）"),
+    "what_forced_query": ("a search query (as asked with --as)", "搜索词（按 --as 指定）"),
+    "route_dump": ("goroutine dump analysis", "goroutine dump 分析"),
+    "route_code": ("code analysis", "代码分析"),
+    "route_search": ("knowledge-base search", "知识库搜索"),
+    "route_heap": ("heap profile analysis", "heap profile 分析"),
+    "chat_message": ("the message", "这条消息"),
+    "chat_welcome": (
+        "goleakhelp chat: ask about a leak, describe a symptom, or paste a goroutine dump or Go code.\n"
+        "A multi-line paste is one message; to type several lines, start and end them with a line of three quotes (\"\"\").\n"
+        "/help lists the commands; Ctrl-D or /quit leaves.",
+        "goleakhelp chat：可以询问泄漏问题、描述症状，或粘贴 goroutine dump 或 Go 代码。\n"
+        "多行粘贴算作一条消息；手动输入多行时，用单独一行三个引号（\"\"\"）开始和结束。\n"
+        "输入 /help 查看命令；Ctrl-D 或 /quit 退出。",
+    ),
+    "chat_help": (
+        "Ask a question (\"why does time.After in a loop leak?\"), describe a symptom, or paste a dump, Go code,\n"
+        "a heap profile or an error message. After an answer you can type:\n"
+        "  2 / #2            open item 2 of the last answer\n"
+        "  fix               the fix for the current entry, with fixed code\n"
+        "  why?              why it leaks\n"
+        "  code              the leaky and the fixed example\n"
+        "  more              more results, or the whole entry\n"
+        "Commands:\n"
+        "  /show ID          show an entry (ids as printed in answers)\n"
+        "  /cheatsheet       every pattern on one page\n"
+        "  /lang en|zh       answer in English or Chinese\n"
+        "  /clear            forget the last answer\n"
+        "  /quit             leave (also Ctrl-D or Ctrl-C)\n"
+        "Multi-line input: paste it, or type a line with three quotes (\"\"\"), the lines, and another \"\"\".",
+        "可以提问（“为什么在循环里用 time.After 会泄漏？”）、描述症状，或粘贴 dump、Go 代码、heap profile 或错误信息。\n"
+        "得到回答后可以输入：\n"
+        "  2 / #2 / 第2个     打开上一个回答中的第 2 项\n"
+        "  怎么修             当前条目的修复方法及修复后的代码\n"
+        "  为什么             泄漏的原因\n"
+        "  代码               有泄漏的示例和修复后的示例\n"
+        "  更多               更多结果，或完整条目\n"
+        "命令：\n"
+        "  /show ID          显示一个条目（ID 见回答中）\n"
+        "  /cheatsheet       所有模式的速查表\n"
+        "  /lang en|zh       用英文或中文回答\n"
+        "  /clear            忘掉上一个回答\n"
+        "  /quit             退出（也可按 Ctrl-D 或 Ctrl-C）\n"
+        "多行输入：直接粘贴，或先输入一行三个引号（\"\"\"），再输入内容，最后再输入一行 \"\"\"。",
+    ),
+    "chat_too_big": (
+        "That message has {size} characters; the chat takes up to {limit}. Save it to a file and run `goleakhelp explain FILE`.",
+        "这条消息有 {size} 个字符，chat 最多接受 {limit} 个。请保存为文件后运行 `goleakhelp explain FILE`。",
+    ),
+    "chat_binary": (
+        "That looks like binary data, not text; paste a goroutine dump, Go code, an error message or a question.",
+        "这看起来是二进制数据而不是文本；请粘贴 goroutine dump、Go 代码、错误信息或问题。",
+    ),
+    "chat_nothing_yet": (
+        "There is no answer to follow up yet: ask a question or paste a dump or code first.",
+        "还没有可以追问的回答：请先提问，或粘贴 dump 或代码。",
+    ),
+    "chat_nothing_to_pick": ("The last answer has no numbered items to pick.", "上一个回答中没有可选的编号项。"),
+    "chat_pick_range": ("Pick a number from 1 to {n}.", "请输入 1 到 {n} 之间的编号。"),
+    "chat_bye": ("Bye.", "再见。"),
+    "chat_cleared": ("Forgot the last answer.", "已忘掉上一个回答。"),
+    "chat_lang_usage": ("Use /lang en or /lang zh (now: {lang}).", "用法：/lang en 或 /lang zh（当前：{lang}）。"),
+    "chat_lang_set": ("Answers are now in English.", "现在用中文回答。"),
+    "chat_show_usage": ("Use /show ID, for example /show time-after-loop.", "用法：/show ID，例如 /show time-after-loop。"),
+    "chat_unknown_command": ("Unknown command {name}; /help lists the commands.", "未知命令 {name}；输入 /help 查看命令。"),
+    "chat_sources": ("From the knowledge base: {ids}", "依据的知识库条目：{ids}"),
+    "chat_next": ("Next: {offers}", "接下来可以输入：{offers}"),
+    "offer_pick": ("1–{n} to open an item", "1–{n} 打开某一项"),
+    "offer_fix": ("fix", "怎么修"),
+    "offer_why": ("why?", "为什么"),
+    "offer_more": ("more", "更多"),
+}
+LABELS.update(ASSISTANT_LABELS)
+
+
 def label(key: str, lang: str, **fields: object) -> str:
     en, zh = LABELS[key]
     text = zh if lang == "zh" else en

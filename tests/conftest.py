@@ -18,6 +18,7 @@ MODEL_ENTRY = builtin_kb_dir() / "chan-send-orphan.yaml"
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("GOLEAKHELP_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("GOLEAKHELP_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("GOLEAKHELP_KB_PATH", raising=False)
     for var in ("LANGUAGE", "LC_ALL", "LANG"):
         monkeypatch.delenv(var, raising=False)

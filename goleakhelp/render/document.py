@@ -29,6 +29,7 @@ class Code:
 class Section:
     heading: str
     blocks: tuple[Para | Bullets | Code, ...]
+    key: str = ""  # which part of the entry: "why", "fix", "fixed", ... (for showing one part)
 
 
 @dataclass(frozen=True)
@@ -59,42 +60,42 @@ def _signature_lines(entry: Entry, lang: str) -> tuple[str, ...]:
 
 def entry_document(entry: Entry, lang: str) -> Document:
     s: list[Section] = []
-    s.append(Section(label("symptoms", lang), (Bullets(entry.symptoms.get(lang)),)))
+    s.append(Section(label("symptoms", lang), (Bullets(entry.symptoms.get(lang)),), key="symptoms"))
     if entry.errors:
-        s.append(Section(label("errors", lang), (Bullets(entry.errors),)))
+        s.append(Section(label("errors", lang), (Bullets(entry.errors),), key="errors"))
     why_key = "why" if entry.kind == "pattern" else "why_technique"
-    s.append(Section(label(why_key, lang), paragraphs(entry.why.get(lang))))
-    s.append(Section(label("fix", lang), (Bullets(entry.fix.get(lang), numbered=True),)))
+    s.append(Section(label(why_key, lang), paragraphs(entry.why.get(lang)), key="why"))
+    s.append(Section(label("fix", lang), (Bullets(entry.fix.get(lang), numbered=True),), key="fix"))
     if entry.pitfalls.get(lang):
-        s.append(Section(label("pitfalls", lang), (Bullets(entry.pitfalls.get(lang)),)))
+        s.append(Section(label("pitfalls", lang), (Bullets(entry.pitfalls.get(lang)),), key="pitfalls"))
     if entry.code.leaky:
-        s.append(Section(label("leaky", lang), (Code(entry.code.leaky, "go"),)))
+        s.append(Section(label("leaky", lang), (Code(entry.code.leaky, "go"),), key="leaky"))
     if entry.code.fixed:
         key = "fixed" if entry.kind == "pattern" else "example"
-        s.append(Section(label(key, lang), (Code(entry.code.fixed, "go"),)))
+        s.append(Section(label(key, lang), (Code(entry.code.fixed, "go"),), key="fixed"))
     if entry.commands:
-        s.append(Section(label("commands", lang), (Code("\n".join(entry.commands), "shell"),)))
+        s.append(Section(label("commands", lang), (Code("\n".join(entry.commands), "shell"),), key="commands"))
     dump_blocks: list[Para | Bullets | Code] = [*paragraphs(entry.dump_note.get(lang))]
     if entry.dump_signatures:
         dump_blocks.append(Bullets(_signature_lines(entry, lang)))
-    s.append(Section(label("dump", lang), tuple(dump_blocks)))
+    s.append(Section(label("dump", lang), tuple(dump_blocks), key="dump"))
     heap_blocks: list[Para | Bullets | Code] = [*paragraphs(entry.heap_note.get(lang))]
     if entry.heap_frames:
         heap_blocks.append(Bullets(entry.heap_frames))
-    s.append(Section(label("heap", lang), tuple(heap_blocks)))
+    s.append(Section(label("heap", lang), tuple(heap_blocks), key="heap"))
     if entry.linters:
         linters = Bullets(tuple(f"{l.tool}: {l.rule}" for l in entry.linters))
     else:
         linters = Para(label("no_linter", lang))
-    s.append(Section(label("linters", lang), (linters,)))
+    s.append(Section(label("linters", lang), (linters,), key="linters"))
     detection = label("detector_yes", lang, id=entry.id) if entry.detector_missing is None else entry.detector_missing.get(lang)
-    s.append(Section(label("detector", lang), (Para(detection),)))
+    s.append(Section(label("detector", lang), (Para(detection),), key="detector"))
     if entry.go_versions:
-        s.append(Section(label("go_versions", lang), (Bullets(tuple(f"Go {v.version}: {v.note.get(lang)}" for v in entry.go_versions)),)))
+        s.append(Section(label("go_versions", lang), (Bullets(tuple(f"Go {v.version}: {v.note.get(lang)}" for v in entry.go_versions)),), key="go_versions"))
     if entry.related:
-        s.append(Section(label("related", lang), (Para(", ".join(entry.related)),)))
+        s.append(Section(label("related", lang), (Para(", ".join(entry.related)),), key="related"))
     if entry.references:
-        s.append(Section(label("references", lang), (Bullets(entry.references),)))
+        s.append(Section(label("references", lang), (Bullets(entry.references),), key="references"))
     meta = (
         (label("kind", lang), kind_name(entry.kind, lang)),
         (label("category", lang), category_name(entry.category, lang)),

@@ -99,6 +99,30 @@ def dump_report_json(report) -> str:
     return _dump(dump_report_data(report))
 
 
+def explanation_json(explanation, entries) -> str:
+    """What `explain` detected, where it sent the input, and that analysis's own JSON data."""
+    route, result = explanation.route, explanation.result
+    if route == "dump":
+        data: Any = dump_report_data(result)
+    elif route == "code":
+        data = code_findings_data(result, entries)
+    elif route == "search":
+        data = [dataclasses.asdict(hit) for hit in result.hits]
+    else:
+        data = heap_report_data(result)
+    detection = explanation.detection
+    return _dump(
+        {
+            "goleakhelp_version": __version__,
+            "detected": {"kind": detection.kind, "description": detection.describe(explanation.lang), "forced": detection.forced},
+            "route": route,
+            "query": detection.text if route == "search" else None,
+            "lang": explanation.lang,
+            "result": data,
+        }
+    )
+
+
 def code_findings_data(report, entries) -> list[dict]:
     """`report` is a code.analyze.CodeReport; severity and fix come from the KB entries."""
     out = []

@@ -59,19 +59,23 @@ def render_document(doc: Document, console: Console) -> None:
     console.print(Text.assemble((doc.id, "bold cyan"), "  ", (doc.title, "bold")))
     console.print(Text("  ·  ".join(f"{k}: {v}" for k, v in doc.meta), style="dim"))
     console.print(Text(doc.summary))
+    render_sections(doc, console)
+
+
+def render_sections(doc: Document, console: Console) -> None:
     for section in doc.sections:
         console.print()
         console.print(Text(section.heading, style="bold underline"))
         console.print(Padding(Group(*_blocks(section.blocks)), (0, 0, 0, 2), expand=False))
 
 
-def render_search(result: SearchResult, lang: str, console: Console) -> None:
+def render_search(result: SearchResult, lang: str, console: Console, start: int = 1) -> None:
     if result.corrected:
         console.print(Text.assemble((f"{label('did_you_mean', lang)}: ", "yellow"), (result.corrected, "bold"), (f"?  ({label('showing_for', lang)})", "dim")))
     if not result.hits:
         console.print(Text(label("no_results", lang, query=result.query)))
         return
-    for n, hit in enumerate(result.hits, 1):
+    for n, hit in enumerate(result.hits, start):
         head = Text.assemble((f"{n}. ", "bold"), (hit.id, "bold cyan"), "  ", (hit.title, "bold"))
         if hit.kind != "pattern":
             head.append(f"  [{kind_name(hit.kind, lang)}]", style="dim")
@@ -128,9 +132,10 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
 SUSPICION_STYLE = {"high": "bold white on red", "medium": "bold black on yellow", "low": "cyan", "none": "dim"}
 
 
-def _finding(view, lang: str, console: Console, full: bool) -> None:
+def _finding(view, lang: str, console: Console, full: bool, number: int | None = None) -> None:
     tag = label(f"suspicion_{view.suspicion}", lang)
-    console.print(Text.assemble((f" {tag} ", SUSPICION_STYLE[view.suspicion]), " ", (view.headline, "bold")))
+    head = Text.assemble((f"{number}. ", "bold") if number else "", (f" {tag} ", SUSPICION_STYLE[view.suspicion]), " ", (view.headline, "bold"))
+    console.print(head)
     if not full:
         if view.pattern:
             # A known-normal match names what the goroutines are; a leak pattern, its fix.
@@ -161,8 +166,15 @@ def _finding(view, lang: str, console: Console, full: bool) -> None:
     console.print(Padding(Group(*items), (0, 0, 1, 2)))
 
 
-def render_dump_report(view, lang: str, console: Console) -> None:
-    """`view` is a render.dumpdoc.ReportView."""
+def render_dump_finding(view, lang: str, console: Console) -> None:
+    """One group of a dump report in full (`view` is a render.dumpdoc.FindingView)."""
+    _finding(view, lang, console, full=True)
+
+
+def render_dump_report(view, lang: str, console: Console, numbered: bool = False) -> None:
+    """`view` is a render.dumpdoc.ReportView; `numbered` puts 1., 2., ... before the groups
+    worth picking (suspicious, then low), so a chat reply can refer to them."""
+    number = iter(range(1, len(view.suspicious) + len(view.low) + 1)) if numbered else None
     console.print(Text(view.summary, style="bold"))
     if view.states:
         console.print(Text(f"{label('dump_states', lang)}: {view.states}", style="dim"))
@@ -170,21 +182,23 @@ def render_dump_report(view, lang: str, console: Console) -> None:
         console.print(Text(f"note: {note}", style="yellow"))
     console.print()
     for finding in view.suspicious:
-        _finding(finding, lang, console, full=True)
+        _finding(finding, lang, console, full=True, number=next(number) if number else None)
     if view.nothing:
         console.print(Text(view.nothing, style="green"))
         console.print()
     if view.low:
         console.print(Text(label("dump_low", lang), style="bold"))
         for finding in view.low:
-            _finding(finding, lang, console, full=False)
+            _finding(finding, lang, console, full=False, number=next(number) if number else None)
         console.print()
     for finding in view.rest:
         _finding(finding, lang, console, full=False)
 
 
-def render_code_report(report, entries, lang: str, console: Console) -> None:
-    """`report` is a code.analyze.CodeReport; explanations come from the KB `entries`."""
+def render_code_report(report, entries, lang: str, console: Console, summary: bool = True, numbered: bool = False) -> None:
+    """`report` is a code.analyze.CodeReport; explanations come from the KB `entries`.
+    `numbered` puts 1., 2., ... before the findings, so a chat reply can refer to them."""
+    number = {id(f): n for n, f in enumerate(report.findings, 1)} if numbered else {}
     by_file: dict[str, list] = {}
     for f in report.findings:
         by_file.setdefault(f.file, []).append(f)
@@ -195,6 +209,7 @@ def render_code_report(report, entries, lang: str, console: Console) -> None:
             severity = entry.severity if entry else "medium"
             console.print(
                 Text.assemble(
+                    (f"{number[id(f)]}. " if id(f) in number else "", "bold"),
                     (f"{f.line}:{f.column} ", "bold"),
                     (f"{f.id} ", "bold cyan"),
                     (f"[{severity}, {f.confidence} confidence] ", SEVERITY_STYLE.get(severity, "")),
@@ -215,5 +230,6 @@ def render_code_report(report, entries, lang: str, console: Console) -> None:
         console.print(Text(f"{file}: could not parse line(s) {', '.join(map(str, lines[:10]))}; the rest was analysed", style="yellow"))
     for skipped in report.skipped:
         console.print(Text(f"skipped {skipped}", style="dim"))
-    summary = label("code_summary", lang, findings=len(report.findings), files=report.files, lines=f"{report.lines:,}")
-    console.print(Text(summary, style="bold"))
+    if summary:
+        line = label("code_summary", lang, findings=len(report.findings), files=report.files, lines=f"{report.lines:,}")
+        console.print(Text(line, style="bold"))
