@@ -116,6 +116,52 @@ LABELS: dict[str, tuple[str, str]] = {
     "suspicion_medium": ("MEDIUM", "中"),
     "suspicion_low": ("LOW", "低"),
     "suspicion_none": ("none", "无"),
+    # heap profile reports
+    "heap_summary": (
+        "{inuse} in use in {objects} objects at {sites} allocation sites ({form}); {patterns} known pattern(s) match",
+        "{sites} 个分配点共有 {objects} 个对象、{inuse} 在用（{form}）；匹配 {patterns} 个已知模式",
+    ),
+    "heap_memstats": (
+        "MemStats: HeapInuse {inuse}, free but resident (HeapIdle − HeapReleased) {free}, Sys {sys}, {gc} GCs",
+        "MemStats：HeapInuse {inuse}，空闲但仍驻留（HeapIdle − HeapReleased）{free}，Sys {sys}，已 GC {gc} 次",
+    ),
+    "heap_patterns": ("Known patterns", "已知模式"),
+    "heap_held": ("{bytes} ({share}) at {sites} site(s)", "{sites} 个分配点共 {bytes}（{share}）"),
+    "heap_frame_matches": ("{fn} matches {pattern}", "{fn} 匹配 {pattern}"),
+    "heap_matched_frames": ("Matched frames", "匹配的调用帧"),
+    "heap_allocated_at": ("Allocated at", "分配位置"),
+    "heap_more_sites": ("... {n} more sites", "……另有 {n} 个分配点"),
+    "heap_tied": (
+        "equally likely from this profile: {ids}; compare your code with each entry (goleakhelp show ID)",
+        "仅凭这份 profile 同样可能：{ids}；请对照各条目检查代码（goleakhelp show ID）",
+    ),
+    "heap_minor": ("Also matched, each under {share} of in-use memory: {ids}", "也有匹配，但各自不到在用内存的 {share}：{ids}"),
+    "heap_unmatched": (
+        "{bytes} ({share}) of in-use memory matches no entry; the largest holders:",
+        "{bytes}（{share}）的在用内存没有匹配任何条目；占用最多的函数：",
+    ),
+    "heap_holder": (
+        "{fn} ({loc}): {bytes} ({share}) in {objects} objects at {sites} site(s)",
+        "{fn}（{loc}）：{sites} 个分配点、{objects} 个对象，共 {bytes}（{share}）",
+    ),
+    "heap_holder_near": (
+        "the same function also allocates memory matched by {ids}; the same structure may keep this too",
+        "同一函数分配的其他内存匹配 {ids}；这部分可能也被同一结构保留",
+    ),
+    "heap_candidates": (
+        "Memory the program's own code keeps shows up at the function that allocated it, and one profile cannot "
+        "tell which pattern keeps it; it may be: {ids}. Take two profiles minutes apart and compare them: "
+        "go tool pprof -base OLD NEW",
+        "程序自身代码保留的内存记在分配它的函数上，仅凭一份 profile 无法判断是哪种模式保留了它；可能是：{ids}。"
+        "请间隔几分钟采集两份 profile 并对比：go tool pprof -base OLD NEW",
+    ),
+    "heap_sites": ("Largest allocation sites", "最大的分配点"),
+    "heap_site": ("{bytes} in {objects} objects ({share})", "{objects} 个对象共 {bytes}（{share}）"),
+    "heap_no_pattern": ("no known pattern", "无已知模式"),
+    "heap_nothing": (
+        "No allocation site holds memory in this profile. Take it while memory is high, or compare two: go tool pprof -base OLD NEW",
+        "这份 profile 中没有分配点占用内存。请在内存偏高时采集，或对比两份：go tool pprof -base OLD NEW",
+    ),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {
@@ -216,7 +262,7 @@ ASSISTANT_LABELS: dict[str, tuple[str, str]] = {
     "chat_pick_range": ("Pick a number from 1 to {n}.", "请输入 1 到 {n} 之间的编号。"),
     "chat_bye": ("Bye.", "再见。"),
     "chat_cleared": ("Forgot the last answer.", "已忘掉上一个回答。"),
-    "chat_lang_usage": ("Use /lang en or /lang zh (now: {lang}).", "用法：/lang en 或 /lang zh（当前：{lang}）。"),
+    "chat_lang_usage": ("Use /lang en or /lang zh (now: {current}).", "用法：/lang en 或 /lang zh（当前：{current}）。"),
     "chat_lang_set": ("Answers are now in English.", "现在用中文回答。"),
     "chat_show_usage": ("Use /show ID, for example /show time-after-loop.", "用法：/show ID，例如 /show time-after-loop。"),
     "chat_unknown_command": ("Unknown command {name}; /help lists the commands.", "未知命令 {name}；输入 /help 查看命令。"),

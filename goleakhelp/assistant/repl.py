@@ -72,9 +72,12 @@ def run_scripted(session: Session, text: str, console) -> int:
     from goleakhelp.render.assistant import render_reply
 
     failed = False
+    from goleakhelp.assistant.detect import strip_controls
+
     for message in scripted_messages(text):
-        first = message.strip().splitlines()[0] if message.strip() else ""
-        more = " …" if "\n" in message.strip() else ""
+        shown = strip_controls(message).strip()
+        first = shown.splitlines()[0] if shown else ""
+        more = " …" if "\n" in shown else ""
         console.print(_echo(f"› {first[:100]}{more}"))
         reply = session.handle(message)
         render_reply(reply, session.kb, session.lang, console)
@@ -110,7 +113,7 @@ def run_interactive(session: Session, console) -> int:
         history = PasteSizedHistory(str(path))
     except OSError:
         history = InMemoryHistory()
-    prompt = PromptSession(history=history, enable_open_in_editor=False)
+    prompt = PromptSession(history=history, enable_open_in_editor=False, key_bindings=_bindings())
     console.print(_welcome(session.lang))
     while True:
         try:
@@ -128,6 +131,22 @@ def run_interactive(session: Session, console) -> int:
         if reply.quit:
             return 0
         console.print()
+
+
+def _bindings():
+    """Colour codes typed or pasted without bracketed paste (`ESC [31m`) look to prompt_toolkit
+    like mouse reports and make its mouse handler fail; the mouse is not used here, so such
+    sequences are dropped."""
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Vt100MouseEvent)
+    def _ignore(event) -> None:
+        pass
+
+    return bindings
 
 
 def _welcome(lang: str):

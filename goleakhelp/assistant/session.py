@@ -64,7 +64,7 @@ class Session:
     items: list[Item] = field(default_factory=list)
     focus: str | None = None  # the entry "fix" and "why" refer to
     shown: int = 0  # search hits shown so far, for "more"
-    _index: object = None
+    index: object = None  # the open search index, opened on first use
 
     # -- the one entry point ------------------------------------------------------------
 
@@ -117,11 +117,11 @@ class Session:
         )
 
     def _handle(self):
-        if self._index is None:
+        if self.index is None:
             from goleakhelp.knowledge.index import open_index
 
-            self._index = open_index(self.kb_dirs)
-        return self._index
+            self.index = open_index(self.kb_dirs)
+        return self.index
 
     # -- follow-ups -------------------------------------------------------------------------
 
@@ -183,7 +183,7 @@ class Session:
             return Reply((Say(label("chat_cleared", self.lang), "dim"),))
         if name == "/lang":
             if arg not in ("en", "zh"):
-                return self._error(label("chat_lang_usage", self.lang, lang=self.lang))
+                return self._error(label("chat_lang_usage", self.lang, current=self.lang))
             self.lang, self.lang_fixed = arg, True
             return Reply((Say(label("chat_lang_set", self.lang), "dim"),))
         if name == "/show":
