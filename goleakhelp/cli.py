@@ -479,17 +479,19 @@ class AsKind(str, Enum):
 
 
 def _read_for_explain(source: str | None):
-    """(text, origin, byte size) of what to explain; a protobuf profile is turned into text first."""
+    """(text, origin, byte size, note) of what to explain; a protobuf profile is turned into
+    text with `go tool pprof` first, and the note says so."""
     from goleakhelp.dumps.source import decode, looks_binary, read_input
 
     raw = read_input(source)
     if looks_binary(raw.data):
-        from goleakhelp.profiles.protobuf import is_protobuf_profile, profile_text
+        from goleakhelp.profiles.protobuf import convert_profile, is_protobuf_profile
 
         if is_protobuf_profile(raw.data):
-            text = profile_text(raw.data, raw.origin)
-            return text, raw.origin, len(text)
-    return decode(raw), raw.origin, len(raw.data)
+            converted = convert_profile(raw.data, raw.origin)
+            note = f"{raw.origin}: {converted.info.description}, read with `{converted.command}`"
+            return converted.text, raw.origin, len(converted.text), note
+    return decode(raw), raw.origin, len(raw.data), None
 
 
 def _explain(source: str | None, as_kind: AsKind | None, go: str | None, as_json: bool, lang: Lang | None, kb_dir: list[Path] | None) -> None:
@@ -497,7 +499,7 @@ def _explain(source: str | None, as_kind: AsKind | None, go: str | None, as_json
     from goleakhelp.code.analyze import parse_version
 
     version = parse_version(go) if go else None
-    text, origin, size = _read_for_explain(source)
+    text, origin, size, note = _read_for_explain(source)
     kb = _load(kb_dir)
     explanation = explain_text(
         text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or ()
@@ -512,6 +514,8 @@ def _explain(source: str | None, as_kind: AsKind | None, go: str | None, as_json
         from goleakhelp.render.assistant import render_detected, render_explanation
 
         console = _console()
+        if note:
+            console.print(note, style="dim")
         render_detected(explanation, console)
         render_explanation(explanation, kb, console)
     raise typer.Exit(_explain_status(explanation))
@@ -526,7 +530,7 @@ def _explain_status(explanation) -> int:
         return 1 if result.findings else 0
     if explanation.route == "search":
         return 0 if result.hits else 1
-    return 1 if explanation.result.matches else 0
+    return 1 if result.patterns else 0  # heap: known patterns hold memory
 
 
 @app.command()

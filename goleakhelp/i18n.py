@@ -259,6 +259,7 @@ ASSISTANT_LABELS: dict[str, tuple[str, str]] = {
         "还没有可以追问的回答：请先提问，或粘贴 dump 或代码。",
     ),
     "chat_nothing_to_pick": ("The last answer has no numbered items to pick.", "上一个回答中没有可选的编号项。"),
+    "chat_no_pattern": ("No known pattern matches that item.", "没有已知的模式与这一项匹配。"),
     "chat_pick_range": ("Pick a number from 1 to {n}.", "请输入 1 到 {n} 之间的编号。"),
     "chat_bye": ("Bye.", "再见。"),
     "chat_cleared": ("Forgot the last answer.", "已忘掉上一个回答。"),

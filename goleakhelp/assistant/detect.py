@@ -86,7 +86,12 @@ def looks_like_dump(text: str) -> bool:
 
 
 def looks_like_heap_profile(text: str) -> bool:
-    return HEAP_HEADER.search(text[:65536]) is not None
+    """heap?debug=1 text, or `go tool pprof -raw` output of a heap or allocs profile."""
+    if HEAP_HEADER.search(text[:65536]) is not None:
+        return True
+    from goleakhelp.profiles.heap import heap_text_format
+
+    return heap_text_format(text) is not None
 
 
 def _fenced_blocks(text: str) -> list[Block]:

@@ -57,7 +57,7 @@ def explain_text(
     elif route == "code":
         result = analyze_blocks(detection, go_version)
     elif route == "heap":
-        result = _heap(detection, kb)
+        result = _heap(detection, kb, origin)
     else:
         if len(text) > MAX_QUERY_INPUT:
             raise UserError(
@@ -76,10 +76,10 @@ def _dump(detection: Detection, kb, origin: str, byte_size: int | None):
     return analyze_dump(detection.text, kb.entries.values(), origin=origin, byte_size=byte_size)
 
 
-def _heap(detection: Detection, kb):
+def _heap(detection: Detection, kb, origin: str):
     from goleakhelp.profiles.heap import analyze_heap_text
 
-    return analyze_heap_text(detection.text, kb.entries.values())
+    return analyze_heap_text(detection.text, kb.entries.values(), origin)
 
 
 def _search(query: str, lang: str, limit: int, kb_dirs, index_handle):

@@ -149,6 +149,8 @@ class Session:
         sources = (item.entry_id,) if item.entry_id else ()
         if item.kind == "group":
             return Reply((ShowDumpGroup(self.last.result, item.index),), sources, self._offer())
+        if item.entry_id is None:
+            return Reply((Say(label("chat_no_pattern", self.lang), "warn"),))
         if item.kind == "finding":
             return Reply((ShowCodeFinding(self.last.result, item.index), ShowEntry(item.entry_id, ("why", "fix"))), sources, self._offer())
         return Reply((ShowEntry(item.entry_id, ("symptoms", "why", "fix")),), sources, self._offer())
@@ -233,7 +235,7 @@ def _items(explanation: Explanation) -> list[Item]:
     if explanation.route == "heap":
         from goleakhelp.profiles.heap import heap_items
 
-        return [Item(entry_id, "site", n) for n, entry_id in heap_items(result)]
+        return [Item(entry_id, "pattern", n) for n, entry_id in heap_items(result)]
     return []
 
 

@@ -48,7 +48,7 @@ def render_explanation(explanation, kb, console: Console, first: int = 0, number
     elif explanation.route == "heap":
         from goleakhelp.render.heapdoc import heap_view
 
-        terminal.render_heap_report(heap_view(result, kb.entries, lang), lang, console)
+        terminal.render_heap_report(heap_view(result, kb.entries, lang), lang, console, numbered)
 
 
 def render_reply(reply: Reply, kb, lang: str, console: Console) -> None:

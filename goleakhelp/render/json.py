@@ -147,3 +147,69 @@ def code_findings_data(report, entries) -> list[dict]:
 
 def code_findings_json(report, entries) -> str:
     return _dump(code_findings_data(report, entries))
+
+
+def heap_report_data(report) -> dict:
+    """`report` is a profiles.heap.HeapReport."""
+
+    def frame(f):
+        return {"function": f.function, "file": f.file, "line": f.line, "inlined": f.inlined}
+
+    def frame_match(fm):
+        return {"function": fm.function, "pattern": fm.pattern}
+
+    def site(s):
+        user = s.user_frame
+        return {
+            "inuse_objects": s.inuse_objects,
+            "inuse_bytes": s.inuse_bytes,
+            "alloc_objects": s.alloc_objects,
+            "alloc_bytes": s.alloc_bytes,
+            "allocator": s.allocator.function if s.allocator else None,
+            "user_function": user.function if user else None,
+            "location": (user or s.allocator).location if (user or s.allocator) else "",
+            "stack": [frame(f) for f in s.frames],
+        }
+
+    profile = report.profile
+    return {
+        "goleakhelp_version": __version__,
+        "origin": report.origin,
+        "format": profile.format,
+        "kind": profile.kind,
+        "sample_rate": profile.sample_rate,
+        "scaled": profile.scaled,
+        "inuse_objects": profile.inuse_objects,
+        "inuse_bytes": profile.inuse_bytes,
+        "alloc_objects": profile.alloc_objects,
+        "alloc_bytes": profile.alloc_bytes,
+        "site_count": len(profile.sites),
+        "memstats": dataclasses.asdict(profile.memstats) if profile.memstats else None,
+        "notes": list(report.notes),
+        "patterns": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "inuse_bytes": p.inuse_bytes,
+                "inuse_objects": p.inuse_objects,
+                "share": p.share,
+                "sites": len(p.sites),
+                "locations": [site(s)["location"] for s in p.sites[:5]],
+                "evidence": [frame_match(fm) for fm in p.evidence],
+            }
+            for p in report.patterns
+        ],
+        "sites": [
+            {**site(f.site), "share": f.share, "matches": [{"id": m.id, "kind": m.kind, "frames": [frame_match(fm) for fm in m.frames]} for m in f.matches]}
+            for f in report.findings
+        ],
+        "unmatched": {
+            "inuse_bytes": report.unmatched_bytes,
+            "holders": [dataclasses.asdict(h) for h in report.unmatched],
+            "candidates": list(report.retention_candidates),
+        },
+    }
+
+
+def heap_report_json(report) -> str:
+    return _dump(heap_report_data(report))

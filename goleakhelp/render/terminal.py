@@ -233,3 +233,48 @@ def render_code_report(report, entries, lang: str, console: Console, summary: bo
     if summary:
         line = label("code_summary", lang, findings=len(report.findings), files=report.files, lines=f"{report.lines:,}")
         console.print(Text(line, style="bold"))
+
+
+def render_heap_report(view, lang: str, console: Console, numbered: bool = False) -> None:
+    """`view` is a render.heapdoc.HeapReportView; `numbered` puts 1., 2., ... before the
+    patterns, so a chat reply can refer to them."""
+    console.print(Text(view.summary, style="bold"))
+    if view.memstats:
+        console.print(Text(view.memstats, style="dim"))
+    for note in view.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    console.print()
+    if view.nothing:
+        console.print(Text(view.nothing, style="green"))
+        return
+    if view.patterns:
+        console.print(Text(label("heap_patterns", lang), style="bold underline"))
+    for n, p in enumerate(view.patterns, 1):
+        console.print(Text.assemble((f"{n}. " if numbered else "", "bold"), (p.id, "bold cyan"), "  ", (p.title, "bold"), "  ", (p.held, "yellow")))
+        items = [Text(label("heap_matched_frames", lang), style="bold"), _bullets(p.evidence, False)]
+        items += [Text(label("heap_allocated_at", lang), style="bold"), _bullets(p.where, False)]
+        if p.tied:
+            items.append(Text(label("heap_tied", lang, ids=", ".join(p.tied)), style="yellow"))
+        if p.note:
+            items.append(Text.assemble((f"{label('heap', lang)}: ", "bold"), p.note))
+        if p.fix:
+            items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
+        items.append(Text(p.more, style="dim"))
+        console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    if view.minor:
+        console.print(Text(view.minor, style="dim"))
+        console.print()
+    if view.unmatched_title:
+        console.print(Text(view.unmatched_title, style="bold"))
+        items = [_bullets(view.unmatched, False)]
+        if view.candidates:
+            items.append(Text(view.candidates, style="dim"))
+        console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    if view.sites:
+        console.print(Text(label("heap_sites", lang), style="bold underline"))
+    for site in view.sites:
+        head = Text(site.headline, style="bold")
+        tail = ", ".join(site.patterns) if site.patterns else label("heap_no_pattern", lang)
+        head.append(f"  → {tail}", style="cyan" if site.patterns else "dim")
+        console.print(Padding(head, (0, 0, 0, 2)))
+        console.print(Padding(Text("\n".join(site.stack), style="dim"), (0, 0, 1, 4)))

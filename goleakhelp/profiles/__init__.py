@@ -1,0 +1,1 @@
+"""Profiles: read Go heap profiles (text and protobuf) and match their allocation sites to the KB."""

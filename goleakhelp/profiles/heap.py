@@ -1,0 +1,605 @@
+"""Read Go heap profiles and say which KB leak patterns their allocation sites point to.
+
+Two text forms are read:
+
+- `heap-debug1`: what /debug/pprof/heap?debug=1 writes (runtime/pprof writeHeapInternal);
+  /debug/pprof/allocs?debug=1 writes the very same text.
+
+      heap profile: 19814: 8441888 [23087: 16650584] @ heap/2
+      6: 6291456 [6: 6291456] @ 0x47e45a 0x481bd3 0x4a5f36 ...
+      #	0x4a5f35	io.ReadAll+0x3b5		io/io.go:734
+      #	0x4ec3d1	main.keepUploadHeads+0x91	heapgen/main.go:43
+      ...
+      # runtime.MemStats
+      # HeapAlloc = 8507480
+
+  A record is `inuse_objects: inuse_bytes [alloc_objects: alloc_bytes] @ PCs`, then its
+  frames, innermost first, with the leading runtime frames left out (printStackRecord).
+  The header holds the totals and 2 × runtime.MemProfileRate. Records come in ascending
+  order of in-use bytes, so a cut-short file loses the largest sites; the header totals
+  tell when records are missing.
+- `pprof-raw`: `go tool pprof -raw` of a protobuf heap or allocs profile, which
+  goleakhelp.profiles.protobuf produces: samples with all four values, then the locations.
+
+What the numbers are. runtime.MemProfile records one allocation in about every
+MemProfileRate bytes (512 KiB by default). The debug=1 text prints those samples as
+recorded, not scaled; the protobuf form scales every value by 1/(1-exp(-size/rate))
+(protomem.go scaleHeapSample), so it estimates the real totals. With MemProfileRate = 1
+every allocation is recorded and both are exact. In-use values are as of the last
+completed garbage collection.
+
+Matching: the KB's `heap.frames` regexes name the library functions that allocate for a
+pattern (io.ReadAll, context.withCancel, ...). They are compared with the frames from the
+allocation up to the first frame of the program's own code; the callers beyond it (for
+example net/http.(*conn).serve under every handler) say where the program ran, not what
+allocated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from goleakhelp.dumps.group import is_runtime, is_user_code
+from goleakhelp.dumps.model import Frame
+from goleakhelp.errors import UserError
+from goleakhelp.knowledge.entry import Entry
+from goleakhelp.profiles.protobuf import HEAP_KINDS, convert_profile, gunzip, identify_profile, is_gzip
+
+TOP_SITES = 10  # sites a report lists, largest first
+TOP_HOLDERS = 5  # functions listed for memory no entry explains
+DEFAULT_RATE = 512 * 1024
+
+DEBUG1_HEADER = re.compile(r"^heap profile: (\d+): (\d+) \[(\d+): (\d+)\] @ heap/(\d+)\s*$")
+DEBUG1_RECORD = re.compile(r"^(\d+): (\d+) \[(\d+): (\d+)\] @((?: 0x[0-9a-fA-F]+)*)\s*$")
+DEBUG1_FRAME = re.compile(r"^#\t+(0x[0-9a-fA-F]+)(?:\t+(.+?)\+0x[0-9a-fA-F]+\t+(.*):(\d+))?\s*$")
+MEMSTAT = re.compile(r"^# (\w+) = (\S.*?)\s*$")
+RAW_SAMPLE = re.compile(r"^\s*(-?\d+(?:\s+-?\d+)*):((?:\s+\d+)*)\s*$")
+RAW_LOCATION = re.compile(r"^\s*(\d+): (0x[0-9a-fA-F]+) (?:M=\d+ )?(?:\[F\] )?(.*)$")
+RAW_INLINED = re.compile(r"^\s{13}(\S.*)$")
+RAW_LINE = re.compile(r"^(.+) (\S*):(\d+):-?\d+ s=-?\d+(?:\(.*\))?$")
+GOROUTINE_DUMP = re.compile(
+    r"^(?:goroutine \d+ .*\[.*\]:?|goroutine(?:leak)? profile: total \d+|Type: goroutine(?:leak)?)\s*$", re.MULTILINE
+)
+
+
+@dataclass(frozen=True)
+class HeapSite:
+    """One allocation stack: the records of a profile with the same functions and lines, merged."""
+
+    frames: tuple[Frame, ...]  # innermost first; Go leaves out the leading runtime frames
+    inuse_objects: int
+    inuse_bytes: int
+    alloc_objects: int
+    alloc_bytes: int
+    records: int  # profile records merged into this site (same lines, different PCs)
+
+    @property
+    def allocator(self) -> Frame | None:
+        """The frame that allocated: the innermost one outside the runtime."""
+        return next((f for f in self.frames if not is_runtime(f)), self.frames[0] if self.frames else None)
+
+    @property
+    def user_frame(self) -> Frame | None:
+        """The innermost frame in the program's own code."""
+        return next((f for f in self.frames if is_user_code(f)), None)
+
+    @property
+    def allocation_path(self) -> tuple[Frame, ...]:
+        """The frames from the allocation up to and including the first frame of the program's own code."""
+        for i, frame in enumerate(self.frames):
+            if is_user_code(frame):
+                return self.frames[: i + 1]
+        return self.frames
+
+
+@dataclass(frozen=True)
+class MemStats:
+    """The `# runtime.MemStats` section that ends a debug=1 heap profile (bytes unless said)."""
+
+    heap_alloc: int
+    heap_inuse: int
+    heap_idle: int
+    heap_released: int
+    heap_sys: int
+    heap_objects: int  # objects
+    sys: int
+    stack_inuse: int
+    num_gc: int  # collections
+    max_rss: int | None  # absent on platforms without getrusage
+
+
+@dataclass(frozen=True)
+class HeapProfile:
+    format: str  # "heap-debug1" or "pprof-raw"
+    kind: str  # "heap", or "allocs" for a protobuf allocs profile (the debug=1 text cannot tell)
+    sample_rate: int  # runtime.MemProfileRate when the profile was written
+    scaled: bool  # values are estimates scaled up for sampling (protobuf), not the samples as recorded
+    sites: tuple[HeapSite, ...]  # most in-use bytes first
+    inuse_objects: int
+    inuse_bytes: int
+    alloc_objects: int
+    alloc_bytes: int
+    memstats: MemStats | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FrameMatch:
+    function: str  # the frame of the stack ...
+    pattern: str  # ... that this heap.frames regex of the entry matched
+
+
+@dataclass(frozen=True)
+class SiteMatch:
+    id: str
+    kind: str
+    frames: tuple[FrameMatch, ...]  # one per regex of the entry that matched
+
+
+@dataclass(frozen=True)
+class SiteFinding:
+    site: HeapSite
+    share: float  # of the profile's in-use bytes
+    matches: tuple[SiteMatch, ...]  # most regexes matched first
+
+
+@dataclass(frozen=True)
+class PatternCoverage:
+    """One KB entry and the in-use memory of the sites it is the best match for."""
+
+    id: str
+    kind: str
+    inuse_bytes: int
+    inuse_objects: int
+    share: float
+    sites: tuple[HeapSite, ...]  # largest first
+    evidence: tuple[FrameMatch, ...]  # distinct (frame, regex) pairs, from the largest site on
+
+
+@dataclass(frozen=True)
+class Holder:
+    """In-use memory no KB entry matched, by the function of the program that allocated it."""
+
+    function: str
+    location: str  # file:line of its largest site
+    inuse_bytes: int
+    inuse_objects: int
+    share: float
+    sites: int
+    near: tuple[str, ...]  # entries matched at other sites under the same function (its cache's nodes, say)
+
+
+@dataclass(frozen=True)
+class HeapReport:
+    origin: str
+    profile: HeapProfile
+    findings: tuple[SiteFinding, ...]  # the largest sites holding memory, largest first
+    patterns: tuple[PatternCoverage, ...]  # most in-use bytes covered first
+    unmatched: tuple[Holder, ...]  # where the memory no entry explains was allocated, largest first
+    unmatched_bytes: int
+    retention_candidates: tuple[str, ...]  # memory patterns that show up at the program's own code
+    notes: tuple[str, ...]
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+class _Sites:
+    """Merges records with equal stacks, sharing Frame objects between them."""
+
+    def __init__(self) -> None:
+        self._frames: dict[tuple[str, str, int, bool], Frame] = {}
+        self._sites: dict[tuple[Frame, ...], list[int]] = {}
+
+    def frame(self, function: str, file: str, line: int, inlined: bool = False) -> Frame:
+        key = (function, file, line, inlined)
+        found = self._frames.get(key)
+        if found is None:
+            found = self._frames[key] = Frame(function, file, line, inlined)
+        return found
+
+    def add(self, frames: list[Frame], inuse_objects: int, inuse_bytes: int, alloc_objects: int, alloc_bytes: int) -> None:
+        acc = self._sites.setdefault(tuple(frames), [0, 0, 0, 0, 0])
+        acc[0] += inuse_objects
+        acc[1] += inuse_bytes
+        acc[2] += alloc_objects
+        acc[3] += alloc_bytes
+        acc[4] += 1
+
+    def sites(self) -> tuple[HeapSite, ...]:
+        sites = [HeapSite(frames, *acc) for frames, acc in self._sites.items()]
+        sites.sort(key=lambda s: (-s.inuse_bytes, -s.alloc_bytes, [f.function for f in s.frames]))
+        return tuple(sites)
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def heap_text_format(text: str) -> str | None:
+    """"heap-debug1" or "pprof-raw" when the text is a heap profile form this module reads, else None."""
+    first = next((line.strip() for line in _lines(text[:4096]) if line.strip()), "")
+    if first.startswith("heap profile:"):
+        return "heap-debug1"
+    if re.search(r"^Samples:\s*$", text, re.MULTILINE) and re.search(r"^Period: -?\d+\s*$", text, re.MULTILINE):
+        return "pprof-raw"
+    return None
+
+
+def _sampling_note(rate: int, scaled: bool) -> str:
+    if rate == 1:
+        return "MemProfileRate was 1: every allocation was recorded, so the values are exact"
+    if scaled:
+        return (
+            f"the values are estimates: about one allocation in every {rate:,} bytes was recorded, and "
+            "runtime/pprof scaled each site up for the ones it did not see"
+        )
+    return (
+        f"the values are the recorded samples, not scaled: about one allocation in every {rate:,} bytes was "
+        "recorded, so compare sites with each other rather than with MemStats; `go tool pprof` on the protobuf "
+        "form (/debug/pprof/heap) shows scaled estimates"
+    )
+
+
+def _memstats(values: dict[str, str]) -> MemStats | None:
+    def num(key: str) -> int:
+        try:
+            return int(values.get(key, "0").split("/")[0])
+        except ValueError:
+            return 0
+
+    if "HeapAlloc" not in values:
+        return None
+    max_rss = num("MaxRSS") if "MaxRSS" in values else None
+    return MemStats(
+        heap_alloc=num("HeapAlloc"),
+        heap_inuse=num("HeapInuse"),
+        heap_idle=num("HeapIdle"),
+        heap_released=num("HeapReleased"),
+        heap_sys=num("HeapSys"),
+        heap_objects=num("HeapObjects"),
+        sys=num("Sys"),
+        stack_inuse=num("Stack"),
+        num_gc=num("NumGC"),
+        max_rss=max_rss,
+    )
+
+
+def _read_debug1(lines: list[str], origin: str) -> HeapProfile:
+    start = next(i for i, line in enumerate(lines) if line.strip())
+    header = DEBUG1_HEADER.match(lines[start].strip())
+    if header is None:
+        raise UserError(f"{origin}: the first line starts like a heap profile but is not one: {lines[start].strip()[:80]!r}")
+    h_inuse_objects, h_inuse_bytes, h_alloc_objects, _, h_rate = map(int, header.groups())
+    rate = max(h_rate // 2, 1)
+
+    sites = _Sites()
+    records: list[tuple[tuple[int, int, int, int], list[Frame], int]] = []
+    memstats: dict[str, str] = {}
+    in_memstats = False
+    stray: list[int] = []
+    last_content = start
+    for n in range(start + 1, len(lines)):
+        line = lines[n]
+        if not line.strip():
+            continue
+        last_content = n
+        if in_memstats:
+            if m := MEMSTAT.match(line):
+                memstats[m.group(1)] = m.group(2)
+            else:
+                stray.append(n)
+        elif line.strip() == "# runtime.MemStats":
+            in_memstats = True
+        elif m := DEBUG1_RECORD.match(line):
+            inuse_objects, inuse_bytes, alloc_objects, alloc_bytes = (int(v) for v in m.groups()[:4])
+            records.append(((inuse_objects, inuse_bytes, alloc_objects, alloc_bytes), [], n))
+        elif (m := DEBUG1_FRAME.match(line)) and records:
+            address, function, file, lineno = m.groups()
+            frame = sites.frame(function, file, int(lineno)) if function else sites.frame(address, "", 0)
+            records[-1][1].append(frame)
+        else:
+            stray.append(n)
+
+    cut = f"{origin} is cut short"
+    if stray and stray[-1] == last_content and not in_memstats:
+        raise UserError(f"{cut}: its last line ({stray[-1] + 1}) is an incomplete record; save the whole output of /debug/pprof/heap?debug=1")
+    if records and not records[-1][1]:
+        raise UserError(f"{cut}: the record on line {records[-1][2] + 1} has no stack; save the whole output of /debug/pprof/heap?debug=1")
+    sums = [sum(r[0][i] for r in records) for i in range(4)]
+    if (sums[0], sums[1], sums[2]) != (h_inuse_objects, h_inuse_bytes, h_alloc_objects):
+        raise UserError(
+            f"{cut}: its header counts {h_inuse_objects:,} objects in use, its {len(records):,} records "
+            f"{sums[0]:,}; the largest sites come last, so save the whole output of /debug/pprof/heap?debug=1"
+        )
+    for (inuse_objects, inuse_bytes, alloc_objects, alloc_bytes), frames, _ in records:
+        sites.add(frames, inuse_objects, inuse_bytes, alloc_objects, alloc_bytes)
+
+    notes = [_sampling_note(rate, scaled=False)]
+    if not in_memstats:
+        notes.append("the runtime.MemStats section that ends a debug=1 profile is missing; the file may be cut short")
+    elif "DebugGC" not in memstats:
+        notes.append("the runtime.MemStats section is incomplete; the file may be cut short")
+    if stray and not (stray[-1] == last_content and not in_memstats):
+        notes.append(f"skipped {len(stray)} line(s) that are not part of a heap profile (the first is line {stray[0] + 1})")
+    return HeapProfile(
+        format="heap-debug1",
+        kind="heap",
+        sample_rate=rate,
+        scaled=False,
+        sites=sites.sites(),
+        inuse_objects=sums[0],
+        inuse_bytes=sums[1],
+        alloc_objects=sums[2],
+        alloc_bytes=sums[3],
+        memstats=_memstats(memstats),
+        notes=tuple(notes),
+    )
+
+
+def _read_raw(lines: list[str], origin: str) -> HeapProfile:
+    period: int | None = None
+    types: list[str] = []
+    default = ""
+    samples: list[tuple[list[int], list[int]]] = []
+    locations: dict[int, list[tuple[str, str, int]]] = {}
+    current: list[tuple[str, str, int]] | None = None
+    section = "preamble"
+    for line in lines:
+        stripped = line.strip()
+        if section == "preamble":
+            if m := re.match(r"^Period: (-?\d+)$", stripped):
+                period = int(m.group(1))
+            elif stripped == "Samples:":
+                section = "types"
+        elif section == "types":
+            for column in stripped.split():
+                name = column.split("/")[0]
+                types.append(name)
+                if column.endswith("[dflt]"):
+                    default = name
+            section = "samples"
+        elif section == "samples":
+            if stripped == "Locations":
+                section = "locations"
+            elif m := RAW_SAMPLE.match(line):
+                samples.append(([int(v) for v in m.group(1).split()], [int(i) for i in m.group(2).split()]))
+        elif section == "locations":
+            if stripped == "Mappings":
+                section = "mappings"
+                break
+            if m := RAW_LOCATION.match(line):
+                current = locations.setdefault(int(m.group(1)), [])
+                rest = m.group(3).strip()
+                lm = RAW_LINE.match(rest)
+                current.append((lm.group(1), lm.group(2), int(lm.group(3))) if lm else (m.group(2), "", 0))
+            elif current is not None and (m := RAW_INLINED.match(line)) and (lm := RAW_LINE.match(m.group(1).strip())):
+                current.append((lm.group(1), lm.group(2), int(lm.group(3))))
+
+    if section in ("preamble", "types"):
+        raise UserError(f"{origin} is not `go tool pprof -raw` output of a heap profile: it has no samples")
+    if "inuse_space" not in types:
+        kind = types[0] if types else "unknown"
+        if kind in ("goroutine", "goroutineleak"):
+            raise UserError(f"{origin} is a goroutine profile printed by `go tool pprof -raw`; print it with `go tool pprof -traces` and read that with `goleakhelp dump`")
+        raise UserError(f"{origin} is a {kind} profile printed by `go tool pprof -raw`, not a heap profile (it has no inuse_space values)")
+    if section == "samples":
+        raise UserError(f"{origin} is cut short: the Locations section of the `go tool pprof -raw` output is missing")
+    column = {name: types.index(name) for name in ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space") if name in types}
+
+    sites = _Sites()
+    totals = [0, 0, 0, 0]
+    for values, ids in samples:
+        if len(values) != len(types):
+            raise UserError(f"{origin}: a sample has {len(values)} values for {len(types)} sample types")
+        frames: list[Frame] = []
+        for loc in ids:
+            lines_at = locations.get(loc)
+            if lines_at is None:
+                raise UserError(f"{origin} is cut short: a sample refers to location {loc}, which is not listed")
+            # A location lists its inlined functions first and the function they were inlined into last.
+            for k, (function, file, lineno) in enumerate(lines_at):
+                frames.append(sites.frame(function, file, lineno, inlined=k < len(lines_at) - 1))
+        four = [values[column[name]] if name in column else 0 for name in ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space")]
+        for i, v in enumerate(four):
+            totals[i] += v
+        sites.add(frames, *four)
+
+    rate = period if period and period > 0 else DEFAULT_RATE
+    notes = [_sampling_note(rate, scaled=True)]
+    if section != "mappings":
+        notes.append("the Mappings section that ends `go tool pprof -raw` output is missing; the file may be cut short")
+    return HeapProfile(
+        format="pprof-raw",
+        kind="allocs" if default.startswith("alloc_") else "heap",
+        sample_rate=rate,
+        scaled=rate > 1,
+        sites=sites.sites(),
+        inuse_objects=totals[0],
+        inuse_bytes=totals[1],
+        alloc_objects=totals[2],
+        alloc_bytes=totals[3],
+        memstats=None,
+        notes=tuple(notes),
+    )
+
+
+def parse_heap_text(text: str, origin: str = "input") -> HeapProfile:
+    """A heap profile from heap?debug=1 (or allocs?debug=1) text or `go tool pprof -raw` output."""
+    if not text.strip():
+        raise UserError(f"{origin} is empty; expected a heap profile (curl -s 'http://HOST/debug/pprof/heap?debug=1')")
+    form = heap_text_format(text)
+    if form == "heap-debug1":
+        return _read_debug1(_lines(text), origin)
+    if form == "pprof-raw":
+        return _read_raw(_lines(text), origin)
+    if GOROUTINE_DUMP.search(text):
+        raise UserError(f"{origin} is a goroutine dump, not a heap profile; read it with `goleakhelp dump`")
+    raise UserError(
+        f"{origin} is not a heap profile: it does not start with 'heap profile:' "
+        "(save /debug/pprof/heap?debug=1, or pass the protobuf file /debug/pprof/heap writes)"
+    )
+
+
+def read_heap_profile(data: bytes, origin: str = "input", go: str | None = None) -> HeapProfile:
+    """A heap profile from a file's bytes: debug=1 text or `go tool pprof -raw` output (either
+    also gzip-compressed), or a protobuf heap/allocs profile, gzip-compressed or not, which
+    needs a Go toolchain (goleakhelp.profiles.protobuf)."""
+    if not data.strip():
+        raise UserError(f"{origin} is empty; expected a heap profile (curl -s 'http://HOST/debug/pprof/heap?debug=1')")
+    plain = gunzip(data, origin) if is_gzip(data) else data
+    info = None
+    if heap_text_format(plain[:4096].decode("utf-8", "replace")) is None:
+        try:
+            info = identify_profile(plain, origin)
+        except UserError:
+            info = None  # not protobuf either: the checks below say what it is
+    if info is not None:
+        if info.kind not in HEAP_KINDS:
+            raise UserError(f"{origin} is {info.description}, not a heap profile; read it with `go tool pprof -traces {origin} | goleakhelp dump`")
+        return parse_heap_text(convert_profile(data, origin, go, info).text, origin)
+    if b"\x00" in plain[:4096]:
+        raise UserError(f"{origin} is binary data, not a heap profile (save /debug/pprof/heap?debug=1, or the protobuf profile /debug/pprof/heap writes)")
+    try:
+        text = plain.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{origin} is not UTF-8 text (byte {exc.start}) and not a protobuf profile; expected a heap profile") from None
+    return parse_heap_text(text, origin)
+
+
+# -- matching ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def match_site(site: HeapSite, entries: Iterable[Entry]) -> tuple[SiteMatch, ...]:
+    """The entries with a heap.frames regex that matches a frame of the site's allocation path."""
+    path = [f.function for f in site.allocation_path]
+    matches = []
+    for entry in entries:
+        hits = []
+        for pattern in entry.heap_frames:
+            rx = _rx(pattern)
+            function = next((fn for fn in path if rx.search(fn)), None)
+            if function is not None:
+                hits.append(FrameMatch(function, pattern))
+        if hits:
+            matches.append(SiteMatch(entry.id, entry.kind, tuple(hits)))
+    matches.sort(key=lambda m: (-len(m.frames), m.id))
+    return tuple(matches)
+
+
+def _best(matches: tuple[SiteMatch, ...]) -> tuple[SiteMatch, ...]:
+    """The matches a site cannot tell apart: those with the most regexes matched."""
+    if not matches:
+        return ()
+    most = len(matches[0].frames)
+    return tuple(m for m in matches if len(m.frames) == most)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole > 0 else 0.0
+
+
+def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "input", top: int = TOP_SITES) -> HeapReport:
+    """Match every site holding memory to the KB; rank entries by the in-use bytes they cover."""
+    entries = list(entries)
+    with_frames = [e for e in entries if e.heap_frames]
+    total = profile.inuse_bytes
+    live = [s for s in profile.sites if s.inuse_bytes > 0]
+    site_matches = {id(s): match_site(s, with_frames) for s in live}
+
+    covered: dict[str, list] = {}  # id -> [kind, bytes, objects, sites, evidence]
+    for site in live:
+        for match in _best(site_matches[id(site)]):
+            acc = covered.setdefault(match.id, [match.kind, 0, 0, [], []])
+            acc[1] += site.inuse_bytes
+            acc[2] += site.inuse_objects
+            acc[3].append(site)
+            acc[4] += [fm for fm in match.frames if fm not in acc[4]]
+    patterns = [
+        PatternCoverage(entry_id, kind, nbytes, objects, _share(nbytes, total), tuple(sites), tuple(evidence))
+        for entry_id, (kind, nbytes, objects, sites, evidence) in covered.items()
+    ]
+    patterns.sort(key=lambda p: (-p.inuse_bytes, -len(p.evidence), p.id))
+
+    near: dict[str, set[str]] = {}  # function of the program -> entries matched under it
+    for site in live:
+        if site_matches[id(site)] and site.user_frame is not None:
+            near.setdefault(site.user_frame.function, set()).update(m.id for m in _best(site_matches[id(site)]))
+    holders: dict[str, list] = {}  # function -> [location, bytes, objects, sites]
+    unmatched_bytes = 0
+    for site in live:
+        if site_matches[id(site)]:
+            continue
+        unmatched_bytes += site.inuse_bytes
+        frame = site.user_frame or site.allocator
+        name = frame.function if frame else "?"
+        acc = holders.setdefault(name, [frame.location if frame else "", 0, 0, 0])
+        acc[1] += site.inuse_bytes
+        acc[2] += site.inuse_objects
+        acc[3] += 1
+    unmatched = sorted(
+        (
+            Holder(fn, loc, nbytes, objects, _share(nbytes, total), n, tuple(sorted(near.get(fn, ()))))
+            for fn, (loc, nbytes, objects, n) in holders.items()
+        ),
+        key=lambda h: (-h.inuse_bytes, h.function),
+    )[:TOP_HOLDERS]
+
+    findings = tuple(SiteFinding(s, _share(s.inuse_bytes, total), site_matches[id(s)]) for s in live[:top])
+    candidates = tuple(sorted(e.id for e in entries if e.category == "memory" and e.kind == "pattern"))
+    notes = list(profile.notes)
+    if not live:
+        notes.append("no allocation site holds memory in this profile")
+    return HeapReport(
+        origin=origin,
+        profile=profile,
+        findings=findings,
+        patterns=tuple(patterns),
+        unmatched=tuple(unmatched),
+        unmatched_bytes=unmatched_bytes,
+        retention_candidates=candidates if unmatched else (),
+        notes=tuple(notes),
+    )
+
+
+def analyze_heap(data: bytes, entries: Iterable[Entry], origin: str = "input", go: str | None = None) -> HeapReport:
+    """Read a heap profile file in any form goleakhelp knows and match it to the KB."""
+    return match_heap(read_heap_profile(data, origin, go), entries, origin)
+
+
+def analyze_heap_text(text: str, entries: Iterable[Entry], origin: str = "input") -> HeapReport:
+    """Match a heap profile already in text form (heap?debug=1, `go tool pprof -raw`) to the KB."""
+    return match_heap(parse_heap_text(text, origin), entries, origin)
+
+
+# Patterns covering less of the in-use memory are only named, not explained.
+MIN_SHARE = 0.01
+
+
+def leading_patterns(report: HeapReport) -> tuple[list[tuple[PatternCoverage, tuple[str, ...]]], list[str]]:
+    """([(pattern, ids tied with it)], minor ids): the patterns worth explaining, largest first.
+    Entries matched by the very same sites with the same bytes cannot be told apart by the
+    profile, so they are one item with ties."""
+    groups: dict[tuple, list[PatternCoverage]] = {}
+    for p in report.patterns:
+        groups.setdefault((p.inuse_bytes, tuple(id(s) for s in p.sites)), []).append(p)
+    shown, minor = [], []
+    for same in groups.values():
+        if same[0].share < MIN_SHARE:
+            minor += [p.id for p in same]
+        else:
+            shown.append((same[0], tuple(p.id for p in same[1:])))
+    return shown, minor
+
+
+def heap_items(report: HeapReport) -> list[tuple[int, str]]:
+    """(position, entry id) of each pattern a report explains, in the order it shows them."""
+    return [(n, p.id) for n, (p, _) in enumerate(leading_patterns(report)[0])]
