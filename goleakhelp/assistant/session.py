@@ -27,6 +27,7 @@ from goleakhelp.i18n import label
 MAX_MESSAGE_CHARS = 8 * 1024 * 1024
 # Follow-ups are short; anything longer is a new question even if it contains "fix".
 MAX_FOLLOWUP_CHARS = 80
+ANSWER_HITS = 3  # a chat answer shows the best few entries; "more" pages on
 PAGE = 5
 
 FOLLOWUPS: tuple[tuple[str, re.Pattern], ...] = (
@@ -114,6 +115,7 @@ class Session:
             origin=label("chat_message", self.lang),
             index_handle=self._handle(),
             kb_dirs=self.kb_dirs,
+            search_limit=ANSWER_HITS,
         )
 
     def _handle(self):
