@@ -78,29 +78,66 @@ def afterfunc_long(ctx: CodeContext) -> None:
         ctx.report("afterfunc-long", call, f"the *Timer from time.AfterFunc({delay}, ...) is dropped, so it can never be stopped early", confidence)
 
 
+def _handed_on(ident) -> bool:
+    """The identifier is passed as a value: an argument, a composite literal element, a
+    sent, returned or assigned value (`f(cmd)`, `T{c: cmd}`, `ch <- cmd`, `return cmd`,
+    `s.cmd = cmd`), not the receiver of `cmd.X`."""
+    node = ident
+    parent = node.parent
+    while parent is not None and (parent.type == "parenthesized_expression" or (parent.type == "unary_expression" and parent.child_by_field_name("operator").type == "&")):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("argument_list", "return_statement"):
+        return True
+    if parent.type == "literal_element":  # a value, not the key of a keyed element
+        keyed = parent.parent
+        return keyed is None or keyed.type != "keyed_element" or keyed.named_children[-1] == parent
+    if parent.type == "send_statement":
+        return parent.child_by_field_name("value") == node
+    if parent.type == "expression_list":
+        holder = parent.parent
+        if holder is None:
+            return False
+        if holder.type == "return_statement":
+            return True
+        if holder.type in ("assignment_statement", "short_var_declaration"):
+            return holder.child_by_field_name("right") == parent
+        if holder.type == "var_spec":
+            return holder.child_by_field_name("value") == parent
+    return False
+
+
+# Calls that wait for (reap) the child: Run/Output/CombinedOutput start and wait themselves.
+_WAITS = ("Wait", "Run", "Output", "CombinedOutput", "Process.Wait")
+
+
 @detector("exec-no-wait", b'.Start()')
 def exec_no_wait(ctx: CodeContext) -> None:
-    for call, callee in ctx.calls:
-        if not callee.endswith(".Start"):
+    reported: set[int] = set()
+    for made, callee in ctx.calls:
+        if callee not in ("exec.Command", "exec.CommandContext"):
             continue
-        cmd = callee[: -len(".Start")]
-        func = enclosing_function(call)
-        if func is None or "." in cmd:
+        assignment = assignment_of(made, ctx.text)
+        func = enclosing_function(made)
+        if assignment is None or not assignment[1] or func is None:
             continue
-        if not re.search(rf"\b{re.escape(cmd)}\s*:?=\s*exec\.Command", ctx.text(func)):
+        cmd = assignment[1][0]
+        if cmd == "_" or "." in cmd:
             continue
         func_calls = list(calls(walk(func), ctx.text))
-        waited = any(c in (f"{cmd}.Wait", f"{cmd}.Process.Release") for _, c in func_calls)
-        handed = any(
-            ctx.text(a) == cmd for call_node, _ in func_calls if (args := call_node.child_by_field_name("arguments")) is not None for a in args.named_children
-        ) or any(
-            n.type in ("keyed_element", "assignment_statement", "return_statement")
-            and re.search(rf"(?<![\w.]){re.escape(cmd)}\s*(,|}}|$)", ctx.text(n))
-            for n in walk(func)
-        )
-        if waited or handed:
-            continue  # waited for here, or handed to code that waits
-        ctx.report("exec-no-wait", call, f"`{cmd}` is started but never waited for: the child stays a zombie")
+        starts = [c for c, callee in func_calls if callee == f"{cmd}.Start" and c.start_byte > made.start_byte]
+        if not starts or starts[0].id in reported:
+            continue
+        if any(callee in (f"{cmd}.{w}" for w in _WAITS) for _, callee in func_calls):
+            continue  # waited for here (possibly in a goroutine or deferred closure)
+        if any(n.type == "identifier" and ctx.text(n) == cmd and _handed_on(n) for n in walk(func)):
+            continue  # handed to code that may wait for it
+        reported.add(starts[0].id)
+        if any(callee == f"{cmd}.Process.Release" for _, callee in func_calls):
+            ctx.report("exec-no-wait", starts[0], f"`{cmd}` is started and only released: `{cmd}.Process.Release()` does not reap the child on Unix, it stays a zombie", "low")
+            continue
+        ctx.report("exec-no-wait", starts[0], f"`{cmd}` is started but never waited for: the child stays a zombie")
 
 
 @detector("server-no-timeouts", b'http.ListenAndServe', b'http.Server')
@@ -116,23 +153,98 @@ def server_no_timeouts(ctx: CodeContext) -> None:
                 ctx.report("server-no-timeouts", node, "`http.Server` without ReadHeaderTimeout or ReadTimeout", "medium")
 
 
-@detector("tcp-no-deadline", b'net.Dial')
+_DIALS = ("net.Dial", "net.DialTimeout", "net.DialTCP", "net.DialUnix", "tls.Dial", "tls.DialWithDialer")
+_DIALER_TYPES = ("net.Dialer", "*net.Dialer", "tls.Dialer", "*tls.Dialer")
+# Calls that read from the argument at this index (or wrap it in something read next).
+_READS_ARG = {
+    "bufio.NewReader": 0,
+    "bufio.NewReaderSize": 0,
+    "bufio.NewScanner": 0,
+    "io.ReadAll": 0,
+    "io.ReadFull": 0,
+    "io.ReadAtLeast": 0,
+    "io.LimitReader": 0,
+    "io.TeeReader": 0,
+    "io.Copy": 1,
+    "io.CopyN": 1,
+    "io.CopyBuffer": 1,
+    "ioutil.ReadAll": 0,
+    "json.NewDecoder": 0,
+    "gob.NewDecoder": 0,
+    "xml.NewDecoder": 0,
+    "binary.Read": 0,
+    "fmt.Fscan": 0,
+    "fmt.Fscanf": 0,
+    "fmt.Fscanln": 0,
+}
+
+
+def _dialers(func, text) -> set[str]:
+    """Names bound to a net.Dialer in a function: `d := net.Dialer{...}`, `d := &net.Dialer{}`,
+    `var d net.Dialer`, or a parameter of that type."""
+    names: set[str] = set()
+    for node in walk(func):
+        if node.type in ("parameter_declaration", "var_spec") and text(node.child_by_field_name("type") or node) in _DIALER_TYPES:
+            names.update(text(n) for n in node.children_by_field_name("name"))
+        if node.type == "composite_literal" and text(node.child_by_field_name("type")) in _DIALER_TYPES:
+            holder = node.parent.parent if node.parent is not None and node.parent.type == "unary_expression" else node.parent
+            statement = holder.parent if holder is not None and holder.type == "expression_list" else None
+            if statement is not None and statement.type in ("short_var_declaration", "assignment_statement"):
+                names.update(n for n in assigned_names(statement, text) if n != "_")
+            elif statement is not None and statement.type == "var_spec":
+                names.update(text(n) for n in statement.children_by_field_name("name"))
+    return names
+
+
+def _is_dial(callee: str, call, dialers: set[str], text) -> bool:
+    if callee in _DIALS:
+        return True
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return False
+    if text(function.child_by_field_name("field")) not in ("Dial", "DialContext"):
+        return False
+    operand = function.child_by_field_name("operand")
+    while operand is not None and operand.type in ("parenthesized_expression", "unary_expression"):
+        operand = operand.named_children[-1] if operand.named_children else None
+    if operand is None:
+        return False
+    if operand.type == "composite_literal":  # net.Dialer{Timeout: t}.Dial(...)
+        return text(operand.child_by_field_name("type")) in _DIALER_TYPES
+    return operand.type == "identifier" and text(operand) in dialers
+
+
+@detector("tcp-no-deadline", b'net.Dial', b'tls.Dial')
 def tcp_no_deadline(ctx: CodeContext) -> None:
+    dialers_of: dict[int, set[str]] = {}
     for call, callee in ctx.calls:
-        if callee not in ("net.Dial", "net.DialTimeout", "net.DialTCP"):
+        if not callee.endswith(("Dial", "DialContext", "DialTimeout", "DialTCP", "DialUnix", "DialWithDialer")):
+            continue
+        func = enclosing_function(call)
+        if func is None:
+            continue
+        if func.id not in dialers_of:
+            dialers_of[func.id] = _dialers(func, ctx.text)
+        if not _is_dial(callee, call, dialers_of[func.id], ctx.text):
             continue
         assignment = assignment_of(call, ctx.text)
-        func = enclosing_function(call)
-        if assignment is None or not assignment[1] or func is None:
+        if assignment is None or not assignment[1] or assignment[1][0] == "_":
             continue
-        names = assignment[1]
-        conn = names[0]
-        text = ctx.text(func)
-        if re.search(rf"\b{re.escape(conn)}\.Set(Read|Write)?Deadline\(", text):
-            continue
-        reads = re.search(rf"\b{re.escape(conn)}\.Read\(|\bbufio\.NewReader(Size)?\(\s*{re.escape(conn)}\b|\bio\.ReadAll\(\s*{re.escape(conn)}\b|\bio\.ReadFull\(\s*{re.escape(conn)}\b", text)
-        if reads:
-            ctx.report("tcp-no-deadline", call, f"`{conn}` is read with no deadline: a silent peer blocks this goroutine forever", "medium")
-
-
-
+        conn = assignment[1][0]
+        func_calls = list(calls(walk(func), ctx.text))
+        if any(c in (f"{conn}.SetDeadline", f"{conn}.SetReadDeadline") for _, c in func_calls):
+            continue  # a read deadline is set here (possibly from context.AfterFunc)
+        read = None
+        for node, c in func_calls:
+            if c == f"{conn}.Read":
+                read = node
+            elif c in _READS_ARG:
+                args = node.child_by_field_name("arguments")
+                index = _READS_ARG[c]
+                if args is not None and len(args.named_children) > index and ctx.text(args.named_children[index]) == conn:
+                    read = node
+            if read is not None:
+                break
+        if read is not None:
+            shown = ctx.text(read.child_by_field_name("function"))
+            ctx.report("tcp-no-deadline", call, f"`{conn}` is read (`{shown}`) with no SetDeadline or SetReadDeadline: a silent peer blocks this goroutine forever", "medium")
