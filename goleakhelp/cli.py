@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from enum import Enum
@@ -131,10 +132,11 @@ def root(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if sys.stdin is None or sys.stdin.isatty():
+    data = b"" if sys.stdin is None or sys.stdin.isatty() else _read_stdin()
+    if not data.strip():  # a terminal, or nothing piped in: the user wants to know what this is
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
-    _explain(None, None, None, False, None, None)
+    _explain(None, None, None, False, None, None, stdin=io.BytesIO(data))
 
 
 @app.command()
@@ -478,12 +480,19 @@ class AsKind(str, Enum):
     query = "query"
 
 
-def _read_for_explain(source: str | None):
+def _read_stdin() -> bytes:
+    from goleakhelp.dumps.source import MAX_INPUT_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read(MAX_INPUT_BYTES + 1) if stream is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
+
+
+def _read_for_explain(source: str | None, stdin=None):
     """(text, origin, byte size, note) of what to explain; a protobuf profile is turned into
     text with `go tool pprof` first, and the note says so."""
     from goleakhelp.dumps.source import decode, looks_binary, read_input
 
-    raw = read_input(source)
+    raw = read_input(source, stdin)
     if looks_binary(raw.data):
         from goleakhelp.profiles.protobuf import convert_profile, is_protobuf_profile
 
@@ -494,12 +503,16 @@ def _read_for_explain(source: str | None):
     return decode(raw), raw.origin, len(raw.data), None
 
 
-def _explain(source: str | None, as_kind: AsKind | None, go: str | None, as_json: bool, lang: Lang | None, kb_dir: list[Path] | None) -> None:
+def _explain(
+    source: str | None, as_kind: AsKind | None, go: str | None, as_json: bool, lang: Lang | None, kb_dir: list[Path] | None, stdin=None
+) -> None:
     from goleakhelp.assistant.explain import explain_text
     from goleakhelp.code.analyze import parse_version
 
     version = parse_version(go) if go else None
-    text, origin, size, note = _read_for_explain(source)
+    if source in (None, "-") and stdin is None and (sys.stdin is None or sys.stdin.isatty()):
+        raise UserError("nothing to explain: pass a file or URL, or pipe a dump, Go code, a profile or a question into stdin")
+    text, origin, size, note = _read_for_explain(source, stdin)
     kb = _load(kb_dir)
     explanation = explain_text(
         text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or ()

@@ -45,6 +45,11 @@ def test_plain_goleakhelp_with_a_pipe_explains(monkeypatch, capsys):
     assert "4:" in out and "file-unclosed" in out
 
 
+def test_plain_goleakhelp_with_nothing_piped_shows_help(monkeypatch, capsys):
+    code, out, err = run_cli(monkeypatch, capsys, stdin=b"")
+    assert code == 0 and "Usage:" in out and "explain" in out and err == ""
+
+
 def test_explain_code_json(monkeypatch, capsys):
     code, out, _ = run_cli(monkeypatch, capsys, "explain", "--json", stdin=CODE_WITH_PROSE.encode())
     data = json.loads(out)
