@@ -746,6 +746,23 @@ def stale_slice_pointers(ctx: CodeContext) -> None:
                     _stale_shrink(ctx, scope, func, aliases, statement, target, _strip(value))
 
 
+def _grows(func, statement, name: str, ctx: CodeContext) -> bool:
+    """`name` was computed by adding to a length, or the statement runs under a test against cap()."""
+    for node in walk(func):
+        if node.type == "short_var_declaration" and node.start_byte < statement.start_byte:
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if [ctx.text(n) for n in left.named_children] == [name] and "+" in ctx.text(right):
+                return True
+    current = statement.parent
+    while current is not None and current is not func:
+        if current.type == "if_statement":
+            condition = current.child_by_field_name("condition")
+            if condition is not None and "cap(" in ctx.text(condition):
+                return True
+        current = current.parent
+    return False
+
+
 def _stale_shrink(ctx: CodeContext, scope: Scope, func, aliases: dict, statement, left, right) -> None:
     left = _strip(left)
     if left.type not in ("identifier", "selector_expression", "unary_expression") or scope.lifetime(left) is None:
@@ -773,6 +790,8 @@ def _stale_shrink(ctx: CodeContext, scope: Scope, func, aliases: dict, statement
         return  # growing back into the capacity, or a three-index slice: not a plain shrink
     if end is not None and any(n.type == "call_expression" and _callee(n, ctx) == "len" and _args(n) and _norm(_args(n)[0], ctx) not in names for n in walk(end)):
         return  # s = s[:len(other)]: resized to match something else, maybe longer
+    if end is not None and end.type == "identifier" and _grows(func, statement, ctx.text(end), ctx):
+        return  # n := len(s) + 1 ... s = s[:n], or under `if n <= cap(s)`: growing, not shrinking
     if start_text not in ("", "0") and end is not None:
         return  # a window in the middle
     if end is None and start_text in ("", "0"):
