@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from goleakhelp.code.context import CodeContext
@@ -67,17 +68,61 @@ def _suppressed(finding: Finding, lines: list[str]) -> bool:
 
 
 def analyze_text(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None = None) -> tuple[list[Finding], tuple[int, ...]]:
+    findings, errors, _ = _analyze(text, name, go_version, only)
+    return findings, errors
+
+
+def _analyze(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None) -> tuple[list[Finding], tuple[int, ...], list[str]]:
+    """Findings, lines with syntax errors, and the text's lines."""
     from goleakhelp.code.detectors import DETECTORS
 
     source = parse_go(text, name)
     ctx = CodeContext(source, go_version)
+    # Detector.wanted (any trigger in the text) for all detectors, from one search per trigger group.
+    present = _trigger_search(frozenset(t for d in DETECTORS.values() for t in d.triggers))(source.text)
     for entry_id, detector in DETECTORS.items():
-        if (only is None or entry_id in only) and detector.wanted(source.text):
+        if (only is None or entry_id in only) and not present.isdisjoint(detector.triggers):
             detector.run(ctx)
     lines = text.splitlines()
     findings = sorted((f for f in ctx.findings if not _suppressed(f, lines)), key=lambda f: (f.line, f.column, f.id))
     unique = list(dict.fromkeys(findings))
-    return unique, source.error_lines
+    return unique, source.error_lines, lines
+
+
+class _TriggerSearch:
+    """Which of the triggers a text contains. Searching for each one is a pass over the text
+    per trigger; instead, triggers that start with the same byte are found by one regex (`re`
+    scans for their common prefix). A match hides the triggers that start inside it or at the
+    same byte, so a hidden one is searched for directly when such a match was seen."""
+
+    def __init__(self, triggers: frozenset[bytes]):
+        groups: dict[bytes, list[bytes]] = {}
+        for t in sorted(triggers):
+            groups.setdefault(t[:1], []).append(t)
+        self.alone = [members[0] for members in groups.values() if len(members) == 1]
+        self.groups = []
+        for members in (m for m in groups.values() if len(m) > 1):
+            pattern = re.compile(b"|".join(re.escape(t) for t in sorted(members, key=len, reverse=True)))
+            hidden_by = {t: frozenset(u for u in members if u != t and _can_hide(u, t)) for t in members}
+            self.groups.append((pattern, members, hidden_by))
+
+    def __call__(self, text: bytes) -> set[bytes]:
+        present = {t for t in self.alone if t in text}
+        for pattern, members, hidden_by in self.groups:
+            seen = set(pattern.findall(text))
+            present |= seen
+            present.update(t for t in members if t not in seen and not hidden_by[t].isdisjoint(seen) and t in text)
+        return present
+
+
+def _can_hide(u: bytes, t: bytes) -> bool:
+    """An occurrence of `u` can overlap one of `t` that starts inside it (or where it starts)."""
+    return any(u[k : k + len(t)] == t[: len(u) - k] for k in range(len(u)))
+
+
+@lru_cache(maxsize=4)
+def _trigger_search(triggers: frozenset[bytes]) -> _TriggerSearch:
+    return _TriggerSearch(triggers)
 
 
 def _go_files(root: Path, include_all: bool, report: CodeReport) -> Iterable[Path]:
@@ -109,29 +154,37 @@ def analyze_paths(
         if not path.exists():
             raise UserError(f"{raw}: no such file or folder")
         files.extend(_go_files(path, include_all, report) if path.is_dir() else [path])
+    versions = [go] * len(files)
+    if go is None:  # each file's go.mod, looked up once per folder
+        by_folder: dict[Path, tuple[int, int] | None] = {}
+        for i, file in enumerate(files):
+            if file.parent not in by_folder:
+                by_folder[file.parent] = go_mod_version(file)
+            versions[i] = by_folder[file.parent]
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = pool.map(_analyze_file, files, [go] * len(files), [include_all] * len(files), chunksize=16)
+            parts = pool.map(_analyze_file, files, versions, [include_all] * len(files), chunksize=16)
             for part in parts:
                 report.merge(part)
     else:
-        for file in files:
-            report.merge(_analyze_file(file, go, include_all))
+        for file, version in zip(files, versions):
+            report.merge(_analyze_file(file, version, include_all))
     report.findings.sort(key=lambda f: (f.file, f.line, f.column, f.id))
     return report
 
 
 def _analyze_file(file: Path, go: tuple[int, int] | None, include_all: bool) -> CodeReport:
-    """One file's part of the report (a separate value, so files can be analysed in other processes)."""
+    """One file's part of the report (a separate value, so files can be analysed in other
+    processes); `go` is the version for this file, from --go or its go.mod."""
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             return CodeReport(skipped=[f"{file}: larger than {MAX_FILE_BYTES:,} bytes"])
         data = file.read_bytes()
     except OSError as exc:
         return CodeReport(skipped=[f"{file}: cannot read ({exc.strerror or exc})"])
-    return _analyze_bytes(data, str(file), go if go is not None else go_mod_version(file), include_all)
+    return _analyze_bytes(data, str(file), go, include_all)
 
 
 def analyze_stdin(data: bytes, go: tuple[int, int] | None) -> CodeReport:
@@ -154,9 +207,9 @@ def _analyze_bytes(data: bytes, name: str, go: tuple[int, int] | None, include_a
     if not include_all and GENERATED.search(text[:4096]):
         part.skipped.append(f"{name}: generated code")
         return part
-    part.findings, errors = analyze_text(text, name, go)
+    part.findings, errors, lines = _analyze(text, name, go, None)
     part.files = 1
-    part.lines = len(text.splitlines())
+    part.lines = len(lines)
     if errors:
         part.unparsed[name] = errors
     return part

@@ -41,11 +41,18 @@ TOP_LEVEL = {
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def language():
     import tree_sitter_go
-    from tree_sitter import Language, Parser
+    from tree_sitter import Language
 
-    return Parser(Language(tree_sitter_go.language()))
+    return Language(tree_sitter_go.language())
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from tree_sitter import Parser
+
+    return Parser(language())
 
 
 def _errors(tree, offset: int) -> tuple[int, ...]:

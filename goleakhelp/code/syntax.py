@@ -9,11 +9,15 @@ FUNCTION_TYPES = ("function_declaration", "method_declaration", "func_literal")
 
 def walk(node) -> Iterator:
     """Every node below `node` (depth first, in source order), `node` included."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
+    # A TreeCursor makes one Node per step; `node.children` would build a list per node.
+    yield node
+    cursor = node.walk()
+    while True:
+        if not cursor.goto_first_child():
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+        yield cursor.node
 
 
 def enclosing(node, types: tuple[str, ...], stop: tuple[str, ...] = FUNCTION_TYPES):
@@ -48,11 +52,18 @@ def own_nodes(func) -> Iterator:
     body = func.child_by_field_name("body")
     if body is None:
         return
-    stack = [body]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed([c for c in current.children if c.type != "func_literal"]))
+    yield body
+    cursor = body.walk()
+    descend = True
+    while True:
+        if not (descend and cursor.goto_first_child()):
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+        node = cursor.node
+        descend = node.type != "func_literal"
+        if descend:
+            yield node
 
 
 def calls(nodes, text) -> Iterator[tuple[object, str]]:

@@ -6,23 +6,32 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function, walk
+from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function
 
 WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
 
 
 def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
-    for node in walk(func):
-        if node.type == "identifier" and node.start_byte > after and ctx.text(node) == name:
-            return True
-    return False
+    """An identifier `name` inside `func` after byte `after`."""
+    return any(
+        token.type == "identifier" and token.start_byte > after and func.start_byte <= token.start_byte and token.end_byte <= func.end_byte
+        for token in ctx.tokens(name)
+    )
+
+
+def _with_assignments(ctx: CodeContext) -> list:
+    """The `:=` and `=` statements whose value may be a context.With... call, in source order."""
+    found = {}
+    for call, _ in ctx.calls_from("context.With"):
+        for statement in (call.parent, call.parent.parent if call.parent is not None else None):
+            if statement is not None and statement.type in ("short_var_declaration", "assignment_statement"):
+                found[(statement.start_byte, statement.end_byte)] = statement
+    return [found[k] for k in sorted(found, key=lambda k: (k[0], -k[1]))]
 
 
 @detector("ctx-lostcancel", b'context.With')
 def ctx_lostcancel(ctx: CodeContext) -> None:
-    for node in ctx.nodes:
-        if node.type not in ("short_var_declaration", "assignment_statement"):
-            continue
+    for node in _with_assignments(ctx):
         right = node.child_by_field_name("right")
         if right is None or not right.named_children:
             continue
@@ -53,7 +62,7 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
 @detector("ctx-not-inherited", b'context.Background()', b'context.TODO()')
 def ctx_not_inherited(ctx: CodeContext) -> None:
     """context.Background()/TODO() inside a function that already has a request context."""
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("Background", "TODO"):
         if callee not in ("context.Background", "context.TODO"):
             continue
         func = enclosing_function(call)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import calls, enclosing_function, function_name, walk
+from goleakhelp.code.syntax import enclosing_function, function_name
 
 SETUP_FUNCTIONS = ("main", "init", "TestMain")
 
 
 @detector("sql-open-per-call", b'sql.Open')
 def sql_open_per_call(ctx: CodeContext) -> None:
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("Open"):
         if callee != "sql.Open":
             continue
         func = enclosing_function(call)
@@ -20,6 +20,6 @@ def sql_open_per_call(ctx: CodeContext) -> None:
         name = function_name(func, ctx.text)
         if name.lower().startswith(("new", "open", "connect", "setup", "init")):
             continue  # a constructor the program calls once
-        closed = any(c.endswith(".Close") for _, c in calls(walk(func), ctx.text))
+        closed = any(c.endswith(".Close") for _, c in ctx.calls_named("Close", within=func))
         if not closed:
             ctx.report("sql-open-per-call", call, f"`sql.Open` in {name or 'a function literal'} opens a new pool on every call", "medium")

@@ -49,9 +49,7 @@ def _leaves_loop_at_once(defer) -> bool:
 
 @detector("defer-in-loop", b'defer')
 def defer_in_loop(ctx: CodeContext) -> None:
-    for node in ctx.nodes:
-        if node.type != "defer_statement":
-            continue
+    for node in ctx.with_keyword("defer", "defer_statement"):
         # A defer inside a function literal called per iteration runs per iteration: fine.
         if enclosing(node, ("for_statement",)) is None or _leaves_loop_at_once(node):
             continue

@@ -9,8 +9,8 @@ from goleakhelp.code.syntax import enclosing_function, function_name
 
 @detector("select-empty", b'select')
 def select_empty(ctx: CodeContext) -> None:
-    for node in ctx.nodes:
-        if node.type != "select_statement" or any(c.type == "communication_case" or c.type == "default_case" for c in node.named_children):
+    for node in ctx.with_keyword("select", "select_statement"):
+        if any(c.type == "communication_case" or c.type == "default_case" for c in node.named_children):
             continue
         func = enclosing_function(node)
         if func is not None and func.type == "function_declaration" and function_name(func, ctx.text) == "main":

@@ -6,7 +6,7 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import assignment_of, calls, enclosing_function, function_name, walk
+from goleakhelp.code.syntax import assignment_of, enclosing_function, function_name
 
 REQUEST = re.compile(r"^(http\.(Get|Post|Head|PostForm)|[\w.]+\.(Do|Get|Post|Head|PostForm))$")
 NO_TIMEOUT = re.compile(r"^http\.(Get|Post|Head|PostForm)$|^http\.DefaultClient\.")
@@ -16,24 +16,25 @@ CLIENTISH = re.compile(r"(?i)client|^http")
 
 def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
     """resp.Body is closed, or resp is handed to code that may close it (returned, passed, stored)."""
-    for node in walk(func):
+    passed = re.compile(rf"(?<![\w.]){re.escape(name)}(\.Body)?(?![\w.])")
+    stored = re.compile(rf"=\s*{re.escape(name)}\b|:\s*{re.escape(name)}\b")
+    close = f"{name}.Body.Close"
+    for node in ctx.subtree(func):
         if node.start_byte <= after:
             continue
-        text = ctx.text(node)
-        if node.type == "call_expression" and ctx.text(node.child_by_field_name("function")) == f"{name}.Body.Close":
+        kind = node.type  # the text only of the kinds that matter: decoding every node costs
+        if kind == "call_expression" and ctx.text(node.child_by_field_name("function")) == close:
             return True
-        if node.type == "return_statement" and re.search(rf"(?<![\w.]){re.escape(name)}(\.Body)?(?![\w.])", text):
+        if kind in ("return_statement", "argument_list") and passed.search(ctx.text(node)):
             return True
-        if node.type == "argument_list" and re.search(rf"(?<![\w.]){re.escape(name)}(\.Body)?(?![\w.])", text):
-            return True
-        if node.type in ("keyed_element", "assignment_statement") and re.search(rf"=\s*{re.escape(name)}\b|:\s*{re.escape(name)}\b", text):
+        if kind in ("keyed_element", "assignment_statement") and stored.search(ctx.text(node)):
             return True
     return False
 
 
 @detector("http-body-unclosed", b'.Get(', b'.Do(', b'.Post', b'.Head(')
 def http_body_unclosed(ctx: CodeContext) -> None:
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("Get", "Post", "Head", "PostForm", "Do"):
         assignment = assignment_of(call, ctx.text) if REQUEST.match(callee) else None
         if assignment is None or len(assignment[1]) != 2:
             continue
@@ -52,15 +53,15 @@ def http_body_unclosed(ctx: CodeContext) -> None:
 
 @detector("client-no-timeout", b'http.')
 def client_no_timeout(ctx: CodeContext) -> None:
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_from("http."):
         if not NO_TIMEOUT.match(callee):
             continue
         func = enclosing_function(call) or ctx.source.root
-        if callee.endswith(".Do") and any(c == "http.NewRequestWithContext" for _, c in calls(walk(func), ctx.text)):
+        if callee.endswith(".Do") and any(c == "http.NewRequestWithContext" for _, c in ctx.calls_named("NewRequestWithContext", within=func)):
             continue  # the request carries a context, which can bound it
         ctx.report("client-no-timeout", call, f"`{callee}` uses http.DefaultClient, which has no timeout", "medium")
-    for node in ctx.nodes:
-        if node.type == "composite_literal" and ctx.text(node.child_by_field_name("type")) == "http.Client":
+    for node in ctx.starting_with("http.Client", "composite_literal"):
+        if ctx.text(node.child_by_field_name("type")) == "http.Client":
             body = node.child_by_field_name("body")
             keys = {ctx.text(e.named_children[0]) for e in body.named_children if e.type == "keyed_element"} if body else set()
             if "Timeout" not in keys:
@@ -69,8 +70,8 @@ def client_no_timeout(ctx: CodeContext) -> None:
 
 @detector("transport-per-request", b'http.Transport')
 def transport_per_request(ctx: CodeContext) -> None:
-    for node in ctx.nodes:
-        if node.type != "composite_literal" or ctx.text(node.child_by_field_name("type")) != "http.Transport":
+    for node in ctx.starting_with("http.Transport", "composite_literal"):
+        if ctx.text(node.child_by_field_name("type")) != "http.Transport":
             continue
         func = enclosing_function(node)
         if func is None or (func.type == "function_declaration" and function_name(func, ctx.text) in SETUP_FUNCTIONS):

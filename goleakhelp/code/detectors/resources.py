@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import register
-from goleakhelp.code.syntax import assignment_of, enclosing_function, walk
+from goleakhelp.code.syntax import assignment_of, enclosing_function
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class ResourceRule:
     before: tuple[int, int] | None = None  # only a leak before this Go release
     min_args: int = 0  # fewer arguments means another API with the same method name
     trigger: tuple[bytes, ...] = ()  # text a file must contain to be worth walking
+
+
+def _callee_names(acquire: re.Pattern) -> tuple[str, ...]:
+    """The names an `acquire` pattern ends in, `^os\\.(Open|Create)$` -> (Open, Create): only
+    calls of those names are looked at (ctx.calls_named), not every call of the file."""
+    m = re.search(r"\\\.(?:\(([\w|]+)\)|(\w+))\$$", acquire.pattern)
+    if m is None:
+        raise ValueError(f"acquire pattern {acquire.pattern!r} must end in \\.Name$ or \\.(Name|Name...)$")
+    return tuple((m.group(1) or m.group(2)).split("|"))
 
 
 RULES = (
@@ -65,7 +74,7 @@ def _borrowed(argument_list, ctx: CodeContext) -> bool:
 def _leaves(func, name: str, after: int, ctx: CodeContext) -> bool:
     """The resource is returned, passed on, or stored somewhere that outlives the function."""
     alone = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
-    for node in walk(func):
+    for node in ctx.subtree(func):
         if node.start_byte < after:
             continue
         if node.type == "argument_list" and any(_is_name(a, name, ctx) for a in node.named_children) and not _borrowed(node, ctx):
@@ -108,7 +117,7 @@ def _guard(statement, ctx: CodeContext):
 def _skipped_by_return(func, statement, release_start: int, ctx: CodeContext) -> bool:
     """A return between acquiring and the first (not deferred) release leaves it unreleased."""
     guard = _guard(statement, ctx)
-    for node in walk(func):
+    for node in ctx.subtree(func):
         if node.type != "return_statement" or not statement.end_byte < node.start_byte < release_start:
             continue
         if guard is not None and guard.start_byte <= node.start_byte < guard.end_byte:
@@ -123,7 +132,7 @@ def _releases(func, name: str, rule: ResourceRule, ctx: CodeContext) -> list:
     """The calls in `func` that release `name`, in one walk of the function."""
     found = []
     wanted = {f"{name}.{m}" for m in rule.methods}
-    for node in walk(func):
+    for node in ctx.subtree(func):
         if node.type == "selector_expression" and node.parent.type != "call_expression":
             # A method value handed over (t.Cleanup(srv.Close), AfterFunc(ctx, w.Close)) releases it too.
             if ctx.text(node) in wanted:
@@ -150,13 +159,13 @@ def _in_defer(node) -> bool:
     return False
 
 
-def _check(ctx: CodeContext, rule: ResourceRule) -> None:
+def _check(ctx: CodeContext, rule: ResourceRule, names: tuple[str, ...]) -> None:
     confidence, note = "high", ""
     if rule.before is not None:
         report, confidence, note = ctx.version_gate(*rule.before)
         if not report:
             return
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named(*names):
         if not rule.acquire.match(callee):
             continue
         arguments = call.child_by_field_name("arguments")
@@ -185,8 +194,10 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
 
 
 def _register(rule: ResourceRule) -> None:
+    names = _callee_names(rule.acquire)  # a pattern of another shape fails here, at import
+
     def detect(ctx: CodeContext) -> None:
-        _check(ctx, rule)
+        _check(ctx, rule, names)
 
     detect.__name__ = rule.id.replace("-", "_")
     register(rule.id, detect, rule.trigger)

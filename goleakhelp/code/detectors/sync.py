@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import FUNCTION_TYPES, calls, enclosing_function, own_nodes, receiver_and_method, walk
+from goleakhelp.code.syntax import calls, enclosing_function, receiver_and_method, walk
 
 
 @detector("mutex-unreleased", b'Lock()')
 def mutex_unreleased(ctx: CodeContext) -> None:
-    for func in (n for n in ctx.nodes if n.type in FUNCTION_TYPES):
-        if b"Lock()" not in ctx.source.text[func.start_byte : func.end_byte]:
-            continue
-        nodes = list(own_nodes(func))
+    for func in ctx.functions_containing(b"Lock()"):
+        nodes = ctx.own_nodes(func)
         deferred: set[str] = set()
         for node in nodes:
             if node.type == "defer_statement":
@@ -41,20 +39,24 @@ def mutex_unreleased(ctx: CodeContext) -> None:
 
 def _goroutine_literals(ctx: CodeContext):
     """(func literal started with go, receivers the enclosing function calls .Wait() on)."""
-    for node in ctx.nodes:
-        if node.type != "go_statement":
-            continue
+    waited_in: dict[tuple[int, int], set[str]] = {}
+    for node in ctx.with_keyword("go", "go_statement"):
         literal = next((c for c in walk(node) if c.type == "func_literal"), None)
         outer = enclosing_function(node)
         if literal is None or outer is None:
             continue
-        yield literal, {receiver_and_method(c)[0] for _, c in calls(walk(outer), ctx.text) if c.endswith(".Wait")}
+        key = (outer.start_byte, outer.end_byte)
+        if key not in waited_in:
+            waited_in[key] = {receiver_and_method(c)[0] for _, c in ctx.calls_named("Wait", within=outer) if c.endswith(".Wait")}
+        yield literal, waited_in[key]
 
 
 @detector("wg-add-in-goroutine", b'.Add(')
 def wg_add_in_goroutine(ctx: CodeContext) -> None:
     for literal, waited in _goroutine_literals(ctx):
-        for call, callee in calls(walk(literal), ctx.text):
+        if not waited:
+            continue
+        for call, callee in ctx.calls_named("Add", within=literal):
             recv, method = receiver_and_method(callee)
             if method == "Add" and recv in waited and enclosing_function(call) == literal:
                 ctx.report("wg-add-in-goroutine", call, f"`{callee}` runs inside the goroutine, after `{recv}.Wait()` may have returned")
@@ -64,7 +66,9 @@ def wg_add_in_goroutine(ctx: CodeContext) -> None:
 def wg_missing_done(ctx: CodeContext) -> None:
     """A goroutine calls wg.Done() at the end but returns earlier on some path."""
     for literal, waited in _goroutine_literals(ctx):
-        own = list(own_nodes(literal))
+        if not waited:
+            continue  # no Wait in the enclosing function: nothing to report
+        own = ctx.own_nodes(literal)
         if any(n.type == "defer_statement" and ".Done()" in ctx.text(n) for n in own):
             continue
         for call, callee in calls(own, ctx.text):

@@ -6,7 +6,7 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import assignment_of, calls, enclosing, enclosing_function, walk
+from goleakhelp.code.syntax import assignment_of, enclosing, enclosing_function
 
 
 @detector("time-after-loop", b'time.After(')
@@ -14,7 +14,7 @@ def time_after_loop(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 23)
     if not report:
         return
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("After"):
         if callee == "time.After" and enclosing(call, ("communication_case",)) and enclosing(call, ("for_statement",)):
             ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
 
@@ -24,7 +24,7 @@ def ticker_unstopped(ctx: CodeContext) -> None:
     report, confidence, note = ctx.version_gate(1, 23)
     if not report:
         return
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("Tick", "NewTicker"):
         if callee == "time.Tick":
             ctx.report("ticker-unstopped", call, "`time.Tick` creates a ticker that can never be stopped", confidence, note)
             continue
@@ -34,16 +34,16 @@ def ticker_unstopped(ctx: CodeContext) -> None:
             continue
         names = assignment[1]
         name = names[0]
-        stopped = any(c == f"{name}.Stop" for _, c in calls(walk(func), ctx.text))
+        stopped = any(c == f"{name}.Stop" for _, c in ctx.calls_named("Stop", within=func))
         alone = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
-        escapes = any(n.type in ("return_statement", "keyed_element", "argument_list") and alone.search(ctx.text(n)) for n in walk(func))
+        escapes = any(n.type in ("return_statement", "keyed_element", "argument_list") and alone.search(ctx.text(n)) for n in ctx.subtree(func))
         if not stopped and not escapes:
             ctx.report("ticker-unstopped", call, f"ticker `{name}` is never stopped", confidence, note)
 
 
 @detector("sleep-poll", b'time.Sleep')
 def sleep_poll(ctx: CodeContext) -> None:
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("Sleep"):
         if callee != "time.Sleep":
             continue
         default = enclosing(call, ("default_case",))
