@@ -6,12 +6,29 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
+from goleakhelp.code.detectors.resources import borrowed
 from goleakhelp.code.syntax import assignment_of, enclosing_function, function_name
 
-REQUEST = re.compile(r"^(http\.(Get|Post|Head|PostForm)|[\w.]+\.(Do|Get|Post|Head|PostForm))$")
+# HEAD responses carry http.NoBody: nothing holds the connection.
+REQUEST = re.compile(r"^(http\.(Get|Post|PostForm)|[\w.]+\.(Do|Get|Post|PostForm))$")
 NO_TIMEOUT = re.compile(r"^http\.(Get|Post|Head|PostForm)$|^http\.DefaultClient\.")
 SETUP_FUNCTIONS = ("main", "init", "TestMain")
 CLIENTISH = re.compile(r"(?i)client|^http")
+
+
+# Calls that read a body to its end: the Transport then reuses the connection, but the
+# documented contract still asks for Close.
+READS_TO_EOF = ("io.ReadAll", "ioutil.ReadAll", "io.Copy")
+
+
+def _read_to_eof(func, name: str, after: int, ctx: CodeContext) -> bool:
+    body = f"{name}.Body"
+    for call, callee in ctx.calls_named("ReadAll", "Copy", within=func):
+        if call.start_byte > after and callee in READS_TO_EOF:
+            args = call.child_by_field_name("arguments")
+            if args is not None and any(ctx.text(a) == body for a in args.named_children):
+                return True
+    return False
 
 
 def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
@@ -25,16 +42,27 @@ def _body_handled(func, name: str, after: int, ctx: CodeContext) -> bool:
         kind = node.type  # the text only of the kinds that matter: decoding every node costs
         if kind == "call_expression" and ctx.text(node.child_by_field_name("function")) == close:
             return True
-        if kind in ("return_statement", "argument_list") and passed.search(ctx.text(node)):
-            return True
+        if kind == "return_statement" and node.named_children:
+            # Returned as itself (return resp, return &Result{resp}); a call in the return
+            # statement is judged by its argument list below.
+            values = node.named_children[0]
+            items = values.named_children if values.type == "expression_list" else [values]
+            if any(
+                ctx.text(item).lstrip("&") in (name, f"{name}.Body")
+                or (item.type in ("composite_literal", "unary_expression") and passed.search(ctx.text(item)))
+                for item in items
+            ):
+                return True
+        if kind == "argument_list" and passed.search(ctx.text(node)) and not borrowed(node, ctx):
+            return True  # handed to code that may close it; io.ReadAll(resp.Body) only reads
         if kind in ("keyed_element", "assignment_statement") and stored.search(ctx.text(node)):
             return True
     return False
 
 
-@detector("http-body-unclosed", b'.Get(', b'.Do(', b'.Post', b'.Head(')
+@detector("http-body-unclosed", b".Get(", b".Do(", b".Post")
 def http_body_unclosed(ctx: CodeContext) -> None:
-    for call, callee in ctx.calls_named("Get", "Post", "Head", "PostForm", "Do"):
+    for call, callee in ctx.calls_named("Get", "Post", "PostForm", "Do"):
         assignment = assignment_of(call, ctx.text) if REQUEST.match(callee) else None
         if assignment is None or len(assignment[1]) != 2:
             continue
@@ -48,7 +76,11 @@ def http_body_unclosed(ctx: CodeContext) -> None:
         elif not callee.startswith("http.") and not re.search(rf"(?<![\w.]){re.escape(resp)}\.(Body|StatusCode|Status|Header)\b", ctx.text(func)):
             continue  # nothing shows `resp` is an *http.Response
         elif not _body_handled(func, resp, statement.end_byte, ctx):
-            ctx.report("http-body-unclosed", call, f"`{resp}.Body` from `{callee}` is never closed")
+            if _read_to_eof(func, resp, statement.end_byte, ctx):
+                message = f"`{resp}.Body` from `{callee}` is read to the end but never closed (the connection is reused, yet Close is still required)"
+                ctx.report("http-body-unclosed", call, message, "low")
+            else:
+                ctx.report("http-body-unclosed", call, f"`{resp}.Body` from `{callee}` is never closed")
 
 
 @detector("client-no-timeout", b'http.')

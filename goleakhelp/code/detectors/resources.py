@@ -62,7 +62,8 @@ BORROWING_PACKAGES = frozenset(
 BORROWING_CONSTRUCTOR = re.compile(r"\.New\w*Client$")
 
 
-def _borrowed(argument_list, ctx: CodeContext) -> bool:
+def borrowed(argument_list, ctx: CodeContext) -> bool:
+    """The call these arguments go to only uses them (io.Copy, bufio.NewScanner, json.NewDecoder, ...)."""
     call = argument_list.parent
     callee = call.child_by_field_name("function") if call is not None else None
     if callee is None:
@@ -77,7 +78,7 @@ def _leaves(func, name: str, after: int, ctx: CodeContext) -> bool:
     for node in ctx.subtree(func):
         if node.start_byte < after:
             continue
-        if node.type == "argument_list" and any(_is_name(a, name, ctx) for a in node.named_children) and not _borrowed(node, ctx):
+        if node.type == "argument_list" and any(_is_name(a, name, ctx) for a in node.named_children) and not borrowed(node, ctx):
             return True
         if node.type in ("keyed_element", "send_statement") and alone.search(ctx.text(node)):
             return True
@@ -159,6 +160,32 @@ def _in_defer(node) -> bool:
     return False
 
 
+def _declared_in(func, name: str, ctx: CodeContext) -> bool:
+    """`name` is a parameter or local of `func` (or of a function around it), not a
+    package-level variable or a named result."""
+    current = func
+    while current is not None:
+        if current.type in ("function_declaration", "method_declaration", "func_literal"):
+            parameters = current.child_by_field_name("parameters")
+            receiver = current.child_by_field_name("receiver")
+            for part in (parameters, receiver):
+                if part is not None and any(ctx.text(n) == name for n in ctx.subtree(part) if n.type == "identifier"):
+                    return True
+            for node in ctx.subtree(current):
+                if node.type == "short_var_declaration":
+                    left = node.child_by_field_name("left")
+                    if any(ctx.text(n) == name for n in left.named_children):
+                        return True
+                elif node.type == "var_spec" and any(ctx.text(n) == name for n in node.children_by_field_name("name")):
+                    return True
+                elif node.type == "range_clause" and node.child_by_field_name("left") is not None and any(
+                    ctx.text(n) == name for n in node.child_by_field_name("left").named_children
+                ):
+                    return True
+        current = current.parent
+    return False
+
+
 def _check(ctx: CodeContext, rule: ResourceRule, names: tuple[str, ...]) -> None:
     confidence, note = "high", ""
     if rule.before is not None:
@@ -184,6 +211,8 @@ def _check(ctx: CodeContext, rule: ResourceRule, names: tuple[str, ...]) -> None
             continue
         if "." in name or _leaves(func, name, statement.end_byte, ctx):
             continue
+        if statement.type == "assignment_statement" and not _declared_in(func, name, ctx):
+            continue  # `f, err = os.Open(...)` into a package-level variable (or a named result): it outlives the call
         release = " or ".join(f"{name}.{m}()" for m in rule.methods) or " or ".join(f"{f}({name})" for f in rule.functions)
         releases = _releases(func, name, rule, ctx)
         if not releases:
