@@ -5,6 +5,7 @@ client stream given up before its end while its context lives on."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from goleakhelp.code.context import CodeContext
@@ -62,6 +63,12 @@ def _walk_here(node):
         current = stack.pop()
         yield current
         stack.extend(reversed([c for c in current.children if c.type != "func_literal"]))
+
+
+def _keyword_nodes(ctx: CodeContext, keyword: str, *types: str) -> list:
+    """`ctx.of_type(*types)` for node types that always hold `keyword`, found from the text
+    (by the full walk when the tree has syntax errors: a keyword may be missing there)."""
+    return ctx.of_type(*types) if ctx.source.root.has_error else ctx.with_keyword(keyword, *types)
 
 
 def _first_arg(call):
@@ -220,7 +227,7 @@ def _task(call, literal, outside: set[str], ctx: CodeContext) -> _Task:
 @detector("errgroup-stuck", b"errgroup")
 def errgroup_stuck(ctx: CodeContext) -> None:
     groups: dict[tuple[int, str], list] = {}
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("Go", "TryGo"):
         recv, method = receiver_and_method(callee)
         if method not in ("Go", "TryGo") or not recv:
             continue
@@ -364,7 +371,7 @@ def _file_channels(ctx: CodeContext) -> tuple[set[str], set[str], set[str]]:
     fields: set[str] = set()
     funcs: set[str] = set()
     globals_: set[str] = set()
-    for node in ctx.nodes:
+    for node in _channel_declarations(ctx):
         if node.type == "field_declaration":
             typ = node.child_by_field_name("type")
             if typ is not None and typ.type == "channel_type":
@@ -381,6 +388,26 @@ def _file_channels(ctx: CodeContext) -> tuple[set[str], set[str], set[str]]:
             if (typ is not None and typ.type == "channel_type") or _makes_channel(node.child_by_field_name("value"), ctx):
                 globals_.update(ctx.text(n) for n in node.children_by_field_name("name"))
     return fields, funcs, globals_
+
+
+def _channel_declarations(ctx: CodeContext) -> list:
+    """The nodes _file_channels looks at that can hold a channel type: the field
+    declarations, functions and var specs around each `chan` type (every node when the
+    tree has syntax errors)."""
+    if ctx.source.root.has_error:
+        return ctx.nodes
+    found = {}
+    for chan in ctx.with_keyword("chan", "channel_type"):
+        node = chan.parent
+        if node is not None and node.type in ("parameter_declaration", "argument_list"):
+            node = node.parent  # a result `(c chan T)`, or make(chan T)
+            if node is not None and node.type in ("parameter_list", "call_expression"):
+                node = node.parent
+                if node is not None and node.type == "expression_list":
+                    node = node.parent  # var c = make(chan T)
+        if node is not None and node.type in ("field_declaration", "function_declaration", "method_declaration", "var_spec"):
+            found[node.id] = node
+    return list(found.values())
 
 
 def _makes_channel(value, ctx: CodeContext) -> bool:
@@ -402,7 +429,7 @@ def _local_channels(func, funcs: set[str], ctx: CodeContext) -> set[str]:
         for decl in walk(params) if params is not None else ():
             if decl.type == "parameter_declaration" and (t := decl.child_by_field_name("type")) is not None and t.type == "channel_type":
                 names.update(ctx.text(n) for n in decl.children_by_field_name("name"))
-        for statement, left, values in _assignments(func, ctx):
+        for statement, left, values in _channel_assignments(func, funcs, ctx):
             if statement.type == "var_spec" and (t := statement.child_by_field_name("type")) is not None and t.type == "channel_type":
                 names.update(left)
             for i, value in enumerate(values[:1] if len(values) < len(left) else values):
@@ -418,6 +445,30 @@ def _local_channels(func, funcs: set[str], ctx: CodeContext) -> set[str]:
                         names.add(name)
         func = enclosing_function(func)
     return names
+
+
+def _channel_assignments(func, funcs: set[str], ctx: CodeContext):
+    """The part of `_assignments(func)` that can give a name a channel, in no particular
+    order: the statements around a `chan` type (`var c chan T`, `make(chan T)`) and around
+    a call of a channel-returning function."""
+    if ctx.source.root.has_error:
+        yield from _assignments(func, ctx)
+        return
+    start, end = func.start_byte, func.end_byte
+    found = {}
+    names = sorted(n for n in funcs | CHANNEL_METHODS | {"Consume"} if n)
+    for node in [c for c in ctx.with_keyword("chan", "channel_type") if start <= c.start_byte < end] + [c for c, _ in ctx.calls_named(*names, within=func)]:
+        while node is not None and node.start_byte >= start:
+            if node.type in ("short_var_declaration", "assignment_statement", "var_spec") and node.end_byte <= end:
+                found[node.id] = node
+            node = node.parent
+    for node in found.values():
+        if node.type in ("short_var_declaration", "assignment_statement"):
+            right = node.child_by_field_name("right")
+            yield node, assigned_names(node, ctx.text), right.named_children if right is not None else []
+        else:
+            value = node.child_by_field_name("value")
+            yield node, [ctx.text(n) for n in node.children_by_field_name("name")], value.named_children if value is not None else []
 
 
 def _is_channel(expr, local: set[str], fields: set[str], funcs: set[str], globals_: set[str], ctx: CodeContext) -> bool:
@@ -524,10 +575,19 @@ def _acquires_inside(spawned, ctx: CodeContext) -> bool:
 def _spawns(ctx: CodeContext):
     """(node, what it starts, group receiver or None) for each `go` statement and each
     `x.Go(func ...)` call."""
-    for call, callee in ctx.calls:
+    # The calls `go` starts and the calls of a method Go: the only ones that can be spawns.
+    found = {call.id: call for call, _ in ctx.calls_named("Go")}
+    for statement in _keyword_nodes(ctx, "go", "go_statement"):
+        for call in statement.named_children:
+            if call.type == "call_expression":
+                found[call.id] = call
+    for call in sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte)):
+        function = call.child_by_field_name("function")
+        if function is None:
+            continue
+        callee = ctx.text(function)
         if call.parent is not None and call.parent.type == "go_statement":
-            fn = call.child_by_field_name("function")
-            yield call.parent, "go func" if fn.type == "func_literal" else f"go {callee}", None
+            yield call.parent, "go func" if function.type == "func_literal" else f"go {callee}", None
         elif callee.endswith(".Go"):
             arg = _first_arg(call)
             if arg is not None and arg.type == "func_literal":
@@ -622,14 +682,21 @@ def _lock_key(recv: str, receiver: str | None, globals_: set[str]):
 
 
 def _units(ctx: CodeContext) -> dict:
+    if ctx.source.root.has_error:
+        var_specs = ctx.of_type("var_spec")
+        declarations = ctx.of_type("function_declaration", "method_declaration")
+    else:  # every var spec is one of a var declaration's specs; every function starts with `func`
+        var_specs = [s for d in ctx.with_keyword("var", "var_declaration") for s in _var_specs(d)]
+        declarations = ctx.with_keyword("func", "function_declaration", "method_declaration")
     globals_ = {
         ctx.text(n)
-        for node in ctx.nodes
+        for node in var_specs
         if node.type == "var_spec" and enclosing_function(node) is None
         for n in node.children_by_field_name("name")
     }
     units: dict = {}
-    for node in ctx.nodes:
+    keyed = []
+    for node in declarations:
         if node.type == "method_declaration":
             receiver, typ = _receiver(node, ctx)
             key = (typ, ctx.text(node.child_by_field_name("name")))
@@ -638,7 +705,13 @@ def _units(ctx: CodeContext) -> dict:
         else:
             continue
         unit = units[key] = _Unit(node, receiver)
-        for call, callee in calls(own_nodes(node), ctx.text):
+        keyed.append((key, unit))
+    # A unit's own calls that matter: lock steps, and calls of a function or method of the
+    # file (the others are not in `units`, so _acquirers and the detector skip them).
+    own = _own_calls(ctx, [unit.node for _, unit in keyed], sorted({k[1] for k, _ in keyed} | {"Lock", "RLock", "Unlock", "RUnlock"}))
+    for key, unit in keyed:
+        receiver = unit.receiver
+        for call, callee in own.get(unit.node.id, ()):
             recv, method = receiver_and_method(callee)
             if method in ("Lock", "RLock", "Unlock", "RUnlock") and recv:
                 lock = _lock_key(recv, receiver, globals_)
@@ -659,6 +732,63 @@ def _units(ctx: CodeContext) -> dict:
                 elif not recv:
                     unit.calls.append((call, (None, method)))
     return units
+
+
+def _var_specs(declaration) -> list:
+    """The specs of `var x T` and of `var ( ... )`."""
+    specs = []
+    for child in declaration.named_children:
+        specs.extend(child.named_children if child.type == "var_spec_list" else [child])
+    return specs
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD_RUN = re.compile(rb"[A-Za-z0-9_]+")
+
+
+def _calls_named(ctx: CodeContext, names: list) -> list:
+    """`ctx.calls_named(*names)` for many names at once: one search of the text for all of
+    them (a file's function names are asked for once, so per-name searches do not pay)."""
+    if not all(_ASCII_WORD.fullmatch(n) for n in names):
+        return ctx.calls_named(*names)
+    words = {n.encode() for n in names}
+    root = ctx.source.root
+    found = []
+    for m in _WORD_RUN.finditer(ctx.source.text):
+        if m.group() not in words:
+            continue
+        start, end = m.span()
+        token = root.descendant_for_byte_range(start, end)
+        if token is None or token.start_byte != start or token.end_byte != end or token.child_count != 0:
+            continue
+        callee, parent = token, token.parent
+        if parent is not None and parent.type == "selector_expression" and token.type == "field_identifier":
+            callee, parent = parent, parent.parent
+        elif token.type != "identifier":
+            continue
+        if parent is None or parent.type != "call_expression":
+            continue
+        function = parent.child_by_field_name("function")
+        if function is not None and function.start_byte == callee.start_byte and function.end_byte == callee.end_byte:
+            found.append(parent)
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return [(call, ctx.text(call.child_by_field_name("function"))) for call in found]
+
+
+def _own_calls(ctx: CodeContext, functions: list, names: list) -> dict:
+    """function id -> [(call, callee text)] for the calls `name(...)` / `x.name(...)` in the
+    function's body outside nested func literals (what calls(own_nodes(f)) gives for those
+    names), in source order."""
+    if ctx.source.root.has_error:
+        return {f.id: [(c, t) for c, t in calls(own_nodes(f), ctx.text) if receiver_and_method(t)[1] in names] for f in functions}
+    wanted = {f.id: f for f in functions}
+    out: dict = {}
+    for call, callee in _calls_named(ctx, names):
+        func = enclosing_function(call)
+        body = func.child_by_field_name("body") if func is not None and func.id in wanted else None
+        if body is not None and body.start_byte <= call.start_byte and call.end_byte <= body.end_byte:
+            out.setdefault(func.id, []).append((call, callee))
+    return out
 
 
 def _acquirers(units: dict) -> dict:
@@ -720,7 +850,7 @@ def rwmutex_reentrant(ctx: CodeContext) -> None:
 def select_all_nil(ctx: CodeContext) -> None:
     if b"= nil" not in ctx.source.text:
         return  # no channel is ever switched off
-    for select in ctx.nodes:
+    for select in _keyword_nodes(ctx, "select", "select_statement"):
         if select.type != "select_statement":
             continue
         cases = [c for c in select.named_children if c.type in ("communication_case", "default_case")]
@@ -840,9 +970,18 @@ def _expects_end(func, recvs: list, ctx: CodeContext) -> bool:
     return False
 
 
+def _stream_openings(ctx: CodeContext):
+    """`_assignments` of the whole file, without the top-level declarations that never
+    mention Recv or CloseSend: a stream is only reported when its function calls one."""
+    text = ctx.source.text
+    for top in ctx.source.root.children:
+        if b"Recv" in text[top.start_byte : top.end_byte] or b"CloseSend" in text[top.start_byte : top.end_byte]:
+            yield from _assignments(top, ctx)
+
+
 @detector("grpc-stream-unfinished", b".Recv()", b".CloseSend()")
 def grpc_stream_unfinished(ctx: CodeContext) -> None:
-    for statement, names, values in _assignments(ctx.source.root, ctx):
+    for statement, names, values in _stream_openings(ctx):
         if len(names) != 2 or len(values) != 1 or names[0] == "_" or "." in names[0] or values[0].type != "call_expression":
             continue
         call = values[0]

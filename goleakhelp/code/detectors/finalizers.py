@@ -174,13 +174,17 @@ def _reassigned(func, names: set[str], text, after: int = 0) -> bool:
 
 
 def _type_names(ctx: CodeContext) -> set[str]:
-    return {ctx.text(n.child_by_field_name("name")) for n in ctx.nodes if n.type == "type_spec" and n.child_by_field_name("name") is not None}
+    if ctx.source.root.has_error:
+        specs = ctx.of_type("type_spec")
+    else:  # every type spec is one of a type declaration's specs
+        specs = [s for d in ctx.with_keyword("type", "type_declaration") for s in d.named_children]
+    return {ctx.text(n.child_by_field_name("name")) for n in specs if n.type == "type_spec" and n.child_by_field_name("name") is not None}
 
 
 def _methods(ctx: CodeContext) -> dict[tuple[str, str], object]:
     """(receiver type name, method name) -> method declaration, for the file."""
     out = {}
-    for node in ctx.nodes:
+    for node in ctx.of_type("method_declaration") if ctx.source.root.has_error else ctx.with_keyword("func", "method_declaration"):
         if node.type != "method_declaration":
             continue
         receiver = node.child_by_field_name("receiver")
@@ -224,7 +228,7 @@ def _captures(fn, func, ctx: CodeContext, types: set[str]) -> tuple[set[str], st
 def finalizer_cycle(ctx: CodeContext) -> None:
     types: set[str] | None = None
     methods = None
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("SetFinalizer", "AddCleanup"):
         if callee not in (SET, ADD):
             continue
         args = _args(call)
@@ -347,7 +351,7 @@ def _unbuffered(ctx: CodeContext) -> set[str]:
     """Channel names (last selector part) the file makes without a buffer: `ch := make(chan T)`,
     `var ch = make(chan T)`, `s.ch = make(chan T)`, `T{ch: make(chan T)}`."""
     out: set[str] = set()
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("make"):
         args = _args(call)
         if callee != "make" or len(args) != 1 or args[0].type != "channel_type":
             continue
@@ -364,7 +368,7 @@ def _channel_uses(ctx: CodeContext) -> tuple[list, list]:
     """([(node, channel)] received from or ranged over, [(node, channel)] sent to or closed),
     channels named by their last selector part."""
     received, fed = [], []
-    for node in ctx.nodes:
+    for node in _channel_nodes(ctx):
         if node.type == "unary_expression" and ctx.text(node.child_by_field_name("operator")) == "<-":
             received.append((node, ctx.text(node.child_by_field_name("operand")).rsplit(".", 1)[-1]))
         elif node.type == "range_clause" and node.child_by_field_name("right") is not None:
@@ -376,6 +380,25 @@ def _channel_uses(ctx: CodeContext) -> tuple[list, list]:
             if len(args) == 1:
                 fed.append((node, ctx.text(args[0]).rsplit(".", 1)[-1]))
     return received, fed
+
+
+def _channel_nodes(ctx: CodeContext) -> list:
+    """The nodes _channel_uses looks at, found from the text: what holds each `<-` token
+    (receives and sends), range clauses and close calls (every node when the tree has
+    syntax errors). Not in source order: the uses are only compared as sets."""
+    if ctx.source.root.has_error:
+        return ctx.nodes
+    text, root = ctx.source.text, ctx.source.root
+    found = []
+    at = text.find(b"<-")
+    while at >= 0:
+        token = root.descendant_for_byte_range(at, at + 2)
+        if token is not None and token.start_byte == at and token.end_byte == at + 2 and token.parent is not None:
+            found.append(token.parent)
+        at = text.find(b"<-", at + 2)
+    found += ctx.with_keyword("range", "range_clause")
+    found += [call for call, _ in ctx.calls_named("close")]
+    return found
 
 
 def _outside(uses: list, body) -> set[str]:
@@ -493,14 +516,15 @@ def _finalizer_bodies(fn, call, ctx: CodeContext, functions, methods, types):
 def finalizer_blocked(ctx: CodeContext) -> None:
     prepared = None
     reported: set[int] = set()
-    for call, callee in ctx.calls:
+    for call, callee in ctx.calls_named("SetFinalizer", "AddCleanup"):
         if callee not in (SET, ADD):
             continue
         args = _args(call)
         if len(args) < 2 or ctx.text(args[1]) == "nil":
             continue
         if prepared is None:
-            functions = {ctx.text(n.child_by_field_name("name")): n for n in ctx.nodes if n.type == "function_declaration"}
+            declared = ctx.of_type("function_declaration") if ctx.source.root.has_error else ctx.with_keyword("func", "function_declaration")
+            functions = {ctx.text(n.child_by_field_name("name")): n for n in declared if n.type == "function_declaration"}
             prepared = (functions, _methods(ctx), _type_names(ctx), _unbuffered(ctx), _channel_uses(ctx))
         functions, methods, types, unbuffered, uses = prepared
         line = ctx.source.user_line(call)

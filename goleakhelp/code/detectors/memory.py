@@ -13,11 +13,98 @@ before Put) silence it.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import enclosing, walk
+
+# ---------------------------------------------------------------------------------------
+# Statements found from the text. Walking a whole file in Python costs more than parsing
+# it; these find the same nodes as filtering `ctx.nodes` by type (in the same order) from
+# the places where their operator occurs. A tree with syntax errors may hold statements
+# without their operator: there the full walk is used.
+
+_ASSIGN_SIGN = re.compile(rb"(?<![=!:])=(?!=)")  # the `=` ending `=`, `+=`, `<<=`... (not `==`, `!=`, `:=`)
+
+
+def _source_order(node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
+def _assignment_statements(ctx: CodeContext, within=None) -> list:
+    """Every assignment_statement (any operator) of the file, or of the node `within`, in
+    source order."""
+    if ctx.source.root.has_error:
+        found = ctx.of_type("assignment_statement")
+        return found if within is None else _within(found, within)
+    start, end = (0, len(ctx.source.text)) if within is None else (within.start_byte, within.end_byte)
+    return ctx.shared(f"memory.assignments {start} {end}", lambda: _scan_assignments(ctx, start, end))
+
+
+def _scan_assignments(ctx: CodeContext, start: int, end: int) -> list:
+    found = []
+    root = ctx.source.root
+    for m in _ASSIGN_SIGN.finditer(ctx.source.text, start, end):
+        sign = m.end()
+        token = root.descendant_for_byte_range(sign - 1, sign)
+        if token is None or token.end_byte != sign:
+            continue
+        statement = token.parent
+        if statement is not None and statement.type == "assignment_statement" and start <= statement.start_byte and statement.end_byte <= end:
+            operator = statement.child_by_field_name("operator")
+            if operator is not None and operator.start_byte == token.start_byte and operator.end_byte == sign:
+                found.append(statement)
+    found.sort(key=_source_order)
+    return found
+
+
+def _plain_assignments(ctx: CodeContext) -> list:
+    """The assignment statements of the file with the operator `=`, in source order."""
+    return ctx.shared(
+        "memory.plain_assignments",
+        lambda: [n for n in _assignment_statements(ctx) if ctx.text(n.child_by_field_name("operator")) == "="],
+    )
+
+
+def _short_var_declarations(ctx: CodeContext, within) -> list:
+    """The short_var_declarations (`a, b := ...`) inside the node `within`, in source order."""
+    if ctx.source.root.has_error:
+        return _within(ctx.of_type("short_var_declaration"), within)
+    start, end = within.start_byte, within.end_byte
+
+    def find() -> list:
+        found = []
+        text, root = ctx.source.text, ctx.source.root
+        at = text.find(b":=", start, end)
+        while at >= 0:
+            token = root.descendant_for_byte_range(at, at + 2)
+            if token is not None and token.start_byte == at and token.end_byte == at + 2:
+                statement = token.parent
+                if statement is not None and statement.type == "short_var_declaration" and start <= statement.start_byte and statement.end_byte <= end:
+                    found.append(statement)
+            at = text.find(b":=", at + 2, end)
+        found.sort(key=_source_order)
+        return found
+
+    return ctx.shared(f"memory.short_vars {start} {end}", find)
+
+
+def _within(nodes: list, outer) -> list:
+    """The nodes of a source-ordered list that lie inside `outer`."""
+    start, end = outer.start_byte, outer.end_byte
+    i = bisect_left(nodes, start, key=lambda n: n.start_byte)
+    out = []
+    for node in nodes[i:]:
+        if node.start_byte >= end:
+            break
+        if node.end_byte <= end:
+            out.append(node)
+    return out
+
 
 # ---------------------------------------------------------------------------------------
 # What the file declares at the top level, and what a function declares.
@@ -40,9 +127,15 @@ class _Cache:
     same context, so the last file's answers are kept (keyed by its parsed source)."""
 
     source: object
-    info: FileInfo
     scopes: dict = field(default_factory=dict)  # function node id -> Scope
     maps: dict | None = None  # long-lived maps with their uses filled in
+    _info: FileInfo | None = None
+
+    def info(self, ctx: CodeContext) -> FileInfo:
+        """The file's declarations, read when first needed."""
+        if self._info is None:
+            self._info = _read_file_info(ctx)
+        return self._info
 
 
 _LAST: list[_Cache] = []
@@ -50,19 +143,19 @@ _LAST: list[_Cache] = []
 
 def _cache(ctx: CodeContext) -> _Cache:
     if not _LAST or _LAST[0].source is not ctx.source:
-        _LAST[:] = [_Cache(ctx.source, _read_file_info(ctx))]
+        _LAST[:] = [_Cache(ctx.source)]
     return _LAST[0]
 
 
 def _file_info(ctx: CodeContext) -> FileInfo:
-    return _cache(ctx).info
+    return _cache(ctx).info(ctx)
 
 
 def _scope(func, ctx: CodeContext) -> Scope:
-    scopes = _cache(ctx).scopes
-    if func.id not in scopes:
-        scopes[func.id] = Scope(func, _file_info(ctx), ctx)
-    return scopes[func.id]
+    cache = _cache(ctx)
+    if func.id not in cache.scopes:
+        cache.scopes[func.id] = Scope(func, cache, ctx)
+    return cache.scopes[func.id]
 
 
 def _top_function(node):
@@ -75,9 +168,17 @@ def _top_function(node):
 
 def _read_file_info(ctx: CodeContext) -> FileInfo:
     info = FileInfo()
+    # In a tree without syntax errors a type parameter list is the `type_parameters` of a
+    # function or of a type spec, and a var spec is one of a var declaration's specs.
+    exact = not ctx.source.root.has_error
+    var_declarations = None
     for top in ctx.source.root.named_children:
         if top.type == "var_declaration":
-            for spec in walk(top):
+            # Specs nested in a func literal of the initializer need their own `var`.
+            if exact and var_declarations is None:
+                var_declarations = ctx.with_keyword("var", "var_declaration")
+            nested = not exact or any(top.start_byte < d.start_byte < top.end_byte for d in var_declarations)
+            for spec in walk(top) if nested else _specs(top):
                 if spec.type == "var_spec":
                     for name in spec.children_by_field_name("name"):
                         info.globals[ctx.text(name)] = spec
@@ -100,17 +201,48 @@ def _read_file_info(ctx: CodeContext) -> FileInfo:
                     info.results[key] = None
                 else:
                     info.results[key] = result
-        if top.type in ("type_declaration", "function_declaration", "method_declaration"):
+        if not exact and top.type in ("type_declaration", "function_declaration", "method_declaration"):
             for node in walk(top):
                 if node.type == "type_parameter_declaration":
                     info.type_params.update(ctx.text(n) for n in node.children_by_field_name("name"))
+        elif top.type in ("function_declaration", "method_declaration"):
+            _add_type_params(top, info, ctx)
+    if exact:
+        # Type declarations anywhere inside a top-level type, function or method declaration.
+        for declaration in ctx.with_keyword("type", "type_declaration"):
+            if _top_level(declaration).type in ("type_declaration", "function_declaration", "method_declaration"):
+                for spec in declaration.named_children:
+                    _add_type_params(spec, info, ctx)
     return info
+
+
+def _specs(declaration) -> list:
+    """The specs of `var x T` and of `var ( ... )` (of `const` the same way)."""
+    specs = []
+    for child in declaration.named_children:
+        specs.extend(child.named_children if child.type in ("var_spec_list", "const_spec_list") else [child])
+    return specs
+
+
+def _add_type_params(node, info: FileInfo, ctx: CodeContext) -> None:
+    params = node.child_by_field_name("type_parameters")
+    for decl in params.named_children if params is not None else ():
+        if decl.type == "type_parameter_declaration":
+            info.type_params.update(ctx.text(n) for n in decl.children_by_field_name("name"))
+
+
+def _top_level(node):
+    """The child of the file's root holding `node`."""
+    while node.parent is not None and node.parent.parent is not None:
+        node = node.parent
+    return node
 
 
 def _struct_fields(struct, ctx: CodeContext) -> dict:
     fields = {}
-    for decl in walk(struct):
-        if decl.type == "field_declaration" and decl.parent.parent == struct:
+    # The field declarations whose parent is a child of the struct (its field list).
+    for decl in (d for child in struct.children for d in child.children):
+        if decl.type == "field_declaration":
             kind = decl.child_by_field_name("type")
             names = decl.children_by_field_name("name")
             for name in names:
@@ -187,23 +319,110 @@ def _declared_locals(func, ctx: CodeContext) -> dict:
     return found
 
 
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern:
+    return re.compile(rb"(?<![A-Za-z0-9_])" + name.encode() + rb"(?![A-Za-z0-9_])")
+
+
+def _word_nodes(ctx: CodeContext, name: str, start: int = 0, end: int | None = None) -> list:
+    """For each place the ASCII identifier `name` stands as a whole word between `start` and
+    `end`, the smallest node spanning it, when that node spans exactly the word (a name
+    token, not part of a comment or a string), in source order."""
+    text, root = ctx.source.text, ctx.source.root
+    if end is None:
+        end = len(text)
+    word = name.encode()
+    size = len(word)
+    if size <= 2:  # short names occur inside many words: let a regex skip those
+        places = [m.start() for m in _name_pattern(name).finditer(text, start, end)]
+    else:  # a compiled pattern per name would cost more than it saves
+        places = []
+        at = text.find(word, start, end)
+        while at >= 0:
+            if (at == 0 or text[at - 1] not in _WORD_BYTES) and (at + size >= len(text) or text[at + size] not in _WORD_BYTES):
+                places.append(at)
+            at = text.find(word, at + size, end)
+    nodes = []
+    for at in places:
+        node = root.descendant_for_byte_range(at, at + size)
+        if node is not None and node.start_byte == at and node.end_byte == at + size:
+            nodes.append(node)
+    return nodes
+
+
+def _declares(func, name: str, ctx: CodeContext) -> bool:
+    """`name in _declared_locals(func, ctx)`, from the occurrences of `name` in `func`
+    (in a tree without syntax errors): is one of them a name the function declares?"""
+    body = func.child_by_field_name("body")
+    lists = [lst for part in ("parameters", "result") if (lst := func.child_by_field_name(part)) is not None and lst.type == "parameter_list"]
+    for node in _word_nodes(ctx, name, func.start_byte, func.end_byte):
+        start, end = node.start_byte, node.end_byte
+        while node is not None and node.start_byte == start and node.end_byte == end:
+            if node.is_named and _declaration_site(node, body, lists):
+                return True
+            node = node.parent
+    return False
+
+
+def _declaration_site(node, body, lists: list) -> bool:
+    """`node` is a name _declared_locals collects: a parameter or result of the function
+    (`lists`), or a name declared anywhere in its body."""
+    parent = node.parent
+    if parent is None:
+        return False
+    inside = body is not None and body.start_byte <= node.start_byte and node.end_byte <= body.end_byte
+    kind = parent.type
+    if kind in ("parameter_declaration", "variadic_parameter_declaration", "var_spec", "const_spec"):
+        if not any(n == node for n in parent.children_by_field_name("name")):
+            return False
+        return inside or (kind in ("parameter_declaration", "variadic_parameter_declaration") and any(parent.parent == lst for lst in lists))
+    if kind == "expression_list" and inside and (owner := parent.parent) is not None:
+        if owner.type == "short_var_declaration" or (owner.type in ("range_clause", "receive_statement") and any(c.type == ":=" for c in owner.children)):
+            return owner.child_by_field_name("left") == parent
+        if owner.type == "type_switch_statement":
+            return owner.child_by_field_name("alias") == parent
+    return False
+
+
 class Scope:
     """Names as seen from inside one top-level function."""
 
-    def __init__(self, func, info: FileInfo, ctx: CodeContext):
-        self.func, self.info, self.ctx = func, info, ctx
+    def __init__(self, func, cache: _Cache, ctx: CodeContext):
+        self.func, self.ctx, self._cache = func, ctx, cache
         self.receivers = _params(func, ctx, receiver_only=True) if func.type == "method_declaration" else {}
         self.params = {k: v for k, v in _params(func, ctx).items() if k not in self.receivers}
-        self.locals = _declared_locals(func, ctx)
+        self._declared: dict[str, bool] = {}  # answers of declares() before the locals were walked
+
+    @cached_property
+    def info(self) -> FileInfo:
+        return self._cache.info(self.ctx)
+
+    @cached_property
+    def locals(self) -> dict:
+        """Every name the function declares (walked when first asked for)."""
+        return _declared_locals(self.func, self.ctx)
+
+    def declares(self, name: str) -> bool:
+        """`name in self.locals`. Until the locals are needed for more, answered from the
+        places the name occurs in the function rather than from a walk of all of it."""
+        if "locals" in self.__dict__ or self.ctx.source.root.has_error or not _ASCII_NAME.fullmatch(name):
+            return name in self.locals
+        if name not in self._declared:
+            self._declared[name] = _declares(self.func, name, self.ctx)
+        return self._declared[name]
 
     def is_global(self, name: str) -> bool:
         """A package-level variable declared in this file (and not shadowed)."""
-        return name in self.info.globals and name not in self.locals and name not in self.receivers
+        return name in self.info.globals and not self.declares(name) and name not in self.receivers
 
     def package_level(self, name: str) -> bool:
         """Assignable and declared nowhere in the function: a package-level variable of this
         file or of another file of the package (or of the code around a pasted fragment)."""
-        return name not in self.locals and name not in self.receivers and name != "_"
+        return not self.declares(name) and name not in self.receivers and name != "_"
 
     def lifetime(self, lvalue) -> str | None:
         """"global" or "field" when storing into `lvalue` outlives this call, else None."""
@@ -337,8 +556,16 @@ def _constant(node, ctx: CodeContext, consts: dict, depth: int = 0) -> int | Non
 
 
 def _constants(ctx: CodeContext) -> dict:
+    return ctx.shared("memory.constants", lambda: _find_constants(ctx))
+
+
+def _find_constants(ctx: CodeContext) -> dict:
     consts = {}
-    for node in ctx.nodes:
+    if ctx.source.root.has_error:
+        specs = ctx.of_type("const_spec")
+    else:  # every const spec is one of a const declaration's specs
+        specs = sorted((s for d in ctx.with_keyword("const", "const_declaration") for s in _specs(d)), key=_source_order)
+    for node in specs:
         if node.type == "const_spec":
             names, value = node.children_by_field_name("name"), node.child_by_field_name("value")
             if value is not None and len(names) == len(value.named_children):
@@ -357,12 +584,7 @@ class Views:
         self.views: dict[str, View] = {}  # name -> the input it is a view of
         self.lists: dict[str, View] = {}  # [][]byte / []string whose items are views
         # Buffers the function reads into: `n, err := r.Read(buf)`, `io.ReadFull(r, buf)`.
-        self.read_into = {
-            ctx.text(_strip(arg))
-            for node in walk(func)
-            if node.type == "call_expression" and _callee(node, ctx).rpartition(".")[2] in READS_INTO
-            for arg in _args(node)
-        }
+        self.read_into = _read_into(ctx, func)
 
     def _string_of_whole(self, node) -> View | None:
         """`string(data)` where data is a whole []byte input."""
@@ -496,14 +718,15 @@ RETENTION_IDS = {"bytes": "subslice-retention", "string": "substring-retention"}
 
 def _retention(ctx: CodeContext, kind: str) -> None:
     entry_id = RETENTION_IDS[kind]
-    consts = _constants(ctx)
     for func in _top_functions(ctx, b"ReadAll", b"ReadFile", b"make([]byte"):
         if b"ReadAll" not in (text := ctx.source.text[func.start_byte : func.end_byte]) and b"ReadFile" not in text and b"Read" not in text.replace(b"make([]byte", b""):
             continue  # make([]byte, n) alone: a buffer nothing reads into
+        if b"ReadAll" not in text and b"ReadFile" not in text and not _read_into(ctx, func):
+            continue  # no whole read, and no buffer read into: no whole input to keep a view of
         scope = _scope(func, ctx)
-        views = Views(ctx, func, consts)
+        views = Views(ctx, func, _constants(ctx))
         split_loops = []  # (for statement, input) for loops over the pieces of one input
-        for node in walk(func):
+        for node in ctx.subtree(func):
             if node.type in ("short_var_declaration", "assignment_statement", "var_spec"):
                 if node.type == "var_spec":
                     names = [ctx.text(n) for n in node.children_by_field_name("name")]
@@ -539,6 +762,19 @@ def _retention(ctx: CodeContext, kind: str) -> None:
                 if method in ("Store", "LoadOrStore", "Swap") and scope.is_global(receiver) and len(args) == 2:
                     for arg in args:
                         _report_view(ctx, entry_id, kind, views, split_loops, arg, f"is stored in `{receiver}`")
+
+
+def _read_into(ctx: CodeContext, func) -> set[str]:
+    """Buffers the function reads into: `n, err := r.Read(buf)`, `io.ReadFull(r, buf)`."""
+    return ctx.shared(
+        f"memory.read_into {func.id}",
+        lambda: {
+            ctx.text(_strip(arg))
+            for node, callee in ctx.calls_named(*sorted(READS_INTO), within=func)
+            if callee.rpartition(".")[2] in READS_INTO
+            for arg in _args(node)
+        },
+    )
 
 
 def _report_view(ctx, entry_id, kind, views: Views, split_loops, value, where: str) -> None:
@@ -696,7 +932,8 @@ def _zeroish(node, ctx: CodeContext) -> bool:
 def _clears(func, names: set[str], ctx: CodeContext) -> tuple[bool, bool]:
     """(some slot of the slice is cleared, some slot is assigned at all) in `func`."""
     cleared = assigned = False
-    for node in walk(func):
+    nodes = [call for call, _ in ctx.calls_named("clear", within=func)] + _assignment_statements(ctx, func)
+    for node in nodes:
         if node.type == "call_expression" and _callee(node, ctx) == "clear":
             args = _args(node)
             arg = _strip(args[0]) if args else None
@@ -721,9 +958,7 @@ def stale_slice_pointers(ctx: CodeContext) -> None:
     if ctx.source.name.endswith("_test.go"):
         return
     candidates: dict[int, tuple] = {}  # function id -> (function, [assignments that shrink])
-    for node in ctx.nodes:
-        if node.type != "assignment_statement" or ctx.text(node.child_by_field_name("operator")) != "=":
-            continue
+    for node in _shrinking_assignments(ctx):
         right = node.child_by_field_name("right")
         if any(v.type == "slice_expression" or _callee(v, ctx) in SHRINKING for v in map(_strip, right.named_children)):
             func = _top_function(node)
@@ -732,7 +967,7 @@ def stale_slice_pointers(ctx: CodeContext) -> None:
     for func, statements in candidates.values():
         scope = _scope(func, ctx)
         aliases: dict[str, str] = {}  # old := *h, items := s.items
-        for node in walk(func):
+        for node in _short_var_declarations(ctx, func):
             if node.type == "short_var_declaration":
                 left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
                 if left is not None and right is not None and len(left.named_children) == len(right.named_children) == 1:
@@ -746,9 +981,43 @@ def stale_slice_pointers(ctx: CodeContext) -> None:
                     _stale_shrink(ctx, scope, func, aliases, statement, target, _strip(value))
 
 
+# Where a slice `x[:n]`, `x[0:n]` or `x[i:]` starts or ends (spaces and comments allowed
+# between the brackets and the colon): the only slices _stale_shrink can report.
+_GAP = rb"(?:\s|//[^\n]*\n|/\*(?:[^*]|\*(?!/))*\*/)*+"  # possessive: one way to read a gap
+_SHRINK_EDGE = re.compile(rb"\[" + _GAP + rb"(?:0" + _GAP + rb")?:|:" + _GAP + rb"\]")
+
+
+def _shrinking_assignments(ctx: CodeContext) -> list:
+    """The `=` assignments, in source order, that may shrink a slice: those with a value
+    `x[:n]`, `x[0:n]`, `x[i:]` or a slices.Delete-like call, found from the text (with
+    syntax errors, every `=` assignment). Other slices (`x[i:j]`, `x[:]`) are never reported."""
+    if ctx.source.root.has_error:
+        return _plain_assignments(ctx)
+    text, root = ctx.source.text, ctx.source.root
+    values = [call for call, callee in ctx.calls_from("slices.") if callee in SHRINKING]
+    m = _SHRINK_EDGE.search(text)
+    while m is not None:  # every place a match starts, overlapping ones included
+        start = m.start()
+        token = root.descendant_for_byte_range(start, start + 1)
+        if token is not None and token.start_byte == start and token.end_byte == start + 1:
+            parent = token.parent
+            if parent is not None and parent.type == "slice_expression":
+                values.append(parent)
+        m = _SHRINK_EDGE.search(text, start + 1)
+    found = {}
+    for value in values:
+        node = value.parent
+        while node is not None and node.type == "parenthesized_expression":
+            node = node.parent
+        statement = node.parent if node is not None and node.type == "expression_list" else None
+        if statement is not None and statement.type == "assignment_statement" and ctx.text(statement.child_by_field_name("operator")) == "=":
+            found[statement.id] = statement
+    return sorted(found.values(), key=_source_order)
+
+
 def _grows(func, statement, name: str, ctx: CodeContext) -> bool:
     """`name` was computed by adding to a length, or the statement runs under a test against cap()."""
-    for node in walk(func):
+    for node in _short_var_declarations(ctx, func):
         if node.type == "short_var_declaration" and node.start_byte < statement.start_byte:
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if [ctx.text(n) for n in left.named_children] == [name] and "+" in ctx.text(right):
@@ -825,7 +1094,7 @@ def _is_len_minus_one(end, func, ctx: CodeContext) -> bool:
     if end.type != "identifier":
         return False
     name = ctx.text(end)
-    for node in walk(func):
+    for node in _short_var_declarations(ctx, func) + _assignment_statements(ctx, func):
         if node.type in ("short_var_declaration", "assignment_statement"):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is not None and right is not None and len(left.named_children) == len(right.named_children):
@@ -921,7 +1190,7 @@ def _map_key(node, scope: Scope, maps: dict, strict: bool = True) -> LongMap | N
         return maps.get((name, False)) if scope.is_global(name) else None
     if node.type == "selector_expression":
         root = _root(node)
-        if strict and (root is None or scope.ctx.text(root) in scope.locals and scope.ctx.text(root) not in scope.params):
+        if strict and (root is None or scope.declares(scope.ctx.text(root)) and scope.ctx.text(root) not in scope.params):
             return None  # a map in a struct this function made itself
         return maps.get((scope.ctx.text(node.child_by_field_name("field")), True))
     return None
@@ -931,21 +1200,31 @@ def _map_uses(ctx: CodeContext) -> dict:
     """The file's long-lived maps, with their writes, deletes, resets and size checks."""
     cache = _cache(ctx)
     if cache.maps is None:
-        cache.maps = _long_maps(ctx, cache.info)
+        info = cache.info(ctx)
+        cache.maps = _long_maps(ctx, info)
         if cache.maps:
-            _collect_map_uses(ctx, cache.info, cache.maps)
+            _collect_map_uses(ctx, info, cache.maps)
     return cache.maps
 
 
 def _collect_map_uses(ctx: CodeContext, info: FileInfo, maps: dict) -> None:
     """Fill in where each long-lived map is written, shrunk, reset and bounded."""
     names = {m.name.encode() for m in maps.values()}
+    if ctx.source.name.endswith("_test.go"):
+        return  # _top_functions leaves test files out
+    # What can change a map's record: delete/clear/len calls, a sync.Map's methods, and
+    # `=` assignments (the calls and statements of the function, in source order).
+    called = ["delete", "clear", "len"]
+    if any(m.sync_map for m in maps.values()):
+        called += ["Delete", "LoadAndDelete", "CompareAndDelete", "Clear", "Store", "LoadOrStore"]
+    calls = [call for call, _ in ctx.calls_named(*called)]
+    assignments = _assignments_to(ctx, {m.name for m in maps.values()})
     for func in _top_functions(ctx):
         if not any(name in ctx.source.text[func.start_byte : func.end_byte] for name in names):
             continue
         scope = _scope(func, ctx)
         setup = _is_setup(func, ctx)
-        for node in walk(func):
+        for node in sorted(_within(calls, func) + _within(assignments, func), key=_source_order):
             if node.type == "call_expression":
                 callee = _callee(node, ctx)
                 args = _args(node)
@@ -972,6 +1251,26 @@ def _collect_map_uses(ctx: CodeContext, info: FileInfo, maps: dict) -> None:
                             m.writes.append((node, target, func))
                     elif (m := _map_key(target, scope, maps, strict=False)) is not None and not setup and not _lazy_init(node, target, ctx):
                         m.resets.append(node)
+
+
+def _assignments_to(ctx: CodeContext, names: set[str]) -> list:
+    """The `=` assignments, in source order, with one of `names` on the left: a write to a
+    map `m[k] = v`, `s.m[k] = v` or a reset `m = ...` names the map there."""
+    if ctx.source.root.has_error or not all(_ASCII_NAME.fullmatch(name) for name in names):
+        return _plain_assignments(ctx)
+    found = {}
+    for name in sorted(names):
+        for token in _word_nodes(ctx, name):
+            if token.child_count != 0 or not (token.type == name or token.type.endswith("identifier")):
+                continue  # what ctx.tokens(name) keeps
+            node = token.parent
+            while node is not None:
+                if node.type == "assignment_statement" and node.id not in found:
+                    left = node.child_by_field_name("left")
+                    if left is not None and left.start_byte <= token.start_byte and token.end_byte <= left.end_byte:
+                        found[node.id] = node
+                node = node.parent
+    return sorted((n for n in found.values() if ctx.text(n.child_by_field_name("operator")) == "="), key=_source_order)
 
 
 def _size_limit(length, ctx: CodeContext) -> bool:
@@ -1230,7 +1529,19 @@ def _check_closure(ctx: CodeContext, scope: Scope, literal, where: str, holder: 
 def closure_retention(ctx: CodeContext) -> None:
     if ctx.source.name.endswith("_test.go"):
         return
-    for node in ctx.nodes:
+    literals = ctx.of_type("func_literal") if ctx.source.root.has_error else ctx.with_keyword("func", "func_literal")
+    if not literals:
+        return  # both shapes store a func literal
+    # The assignments holding a func literal and the Store calls, in source order.
+    found = {}
+    for literal in literals:
+        node = literal.parent
+        while node is not None and node.id not in found:
+            if node.type == "assignment_statement":
+                found[node.id] = node
+            node = node.parent
+    found.update((call.id, call) for call, _ in ctx.calls_named("Store", "LoadOrStore"))
+    for node in sorted(found.values(), key=_source_order):
         if node.type == "assignment_statement" and ctx.text(node.child_by_field_name("operator")) == "=":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if len(left.named_children) != len(right.named_children):
