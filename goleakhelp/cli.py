@@ -515,10 +515,8 @@ def _explain(
     text, origin, size, note = _read_for_explain(source, stdin)
     kb = _load(kb_dir)
     explanation = explain_text(
-        text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or ()
+        text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or (), default_lang=_lang(None)
     )
-    if lang is None and explanation.route != "search":
-        explanation = type(explanation)(explanation.detection, explanation.route, explanation.result, _lang(None))
     if as_json:
         from goleakhelp.render.json import explanation_json
 

@@ -38,8 +38,10 @@ def explain_text(
     index_handle=None,
     search_limit: int = 5,
     kb_dirs=(),
+    default_lang: str = "en",
 ) -> Explanation:
-    """Detect what `text` is and analyse it. `lang` None: Chinese for a question asked in Chinese, else English.
+    """Detect what `text` is and analyse it. `lang` None: Chinese for a question asked in
+    Chinese, else `default_lang` (the user's locale).
 
     Raises UserError when the input cannot be used (too long to be a question, no dump found
     in text forced to be a dump, ...).
@@ -51,7 +53,7 @@ def explain_text(
     detection = detect(text, as_kind)
     route = ROUTES[detection.kind]
     if lang is None:
-        lang = "zh" if route == "search" and has_cjk(detection.text) else "en"
+        lang = "zh" if route == "search" and has_cjk(detection.text) else default_lang
     if route == "dump":
         result = _dump(detection, kb, origin, byte_size)
     elif route == "code":

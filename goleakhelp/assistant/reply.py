@@ -6,7 +6,7 @@ and the analyses. Nothing here prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -53,11 +53,10 @@ class Reply:
     quit: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Item:
     """One numbered thing in the last answer that "2" can pick."""
 
     entry_id: str | None
-    kind: str  # "hit", "group" or "finding"
+    kind: str  # "hit", "group", "finding" or "pattern"
     index: int  # into the result's list
-    extra: dict = field(default_factory=dict)

@@ -154,7 +154,7 @@ def _file_info(ctx: CodeContext) -> FileInfo:
 def _scope(func, ctx: CodeContext) -> Scope:
     cache = _cache(ctx)
     if func.id not in cache.scopes:
-        cache.scopes[func.id] = Scope(func, cache, ctx)
+        cache.scopes[func.id] = Scope(func, ctx)
     return cache.scopes[func.id]
 
 
@@ -391,15 +391,17 @@ def _declaration_site(node, body, lists: list) -> bool:
 class Scope:
     """Names as seen from inside one top-level function."""
 
-    def __init__(self, func, cache: _Cache, ctx: CodeContext):
-        self.func, self.ctx, self._cache = func, ctx, cache
+    def __init__(self, func, ctx: CodeContext):
+        # No reference to the _Cache holding the scope: a cycle would keep the file's tree
+        # alive until the garbage collector runs.
+        self.func, self.ctx = func, ctx
         self.receivers = _params(func, ctx, receiver_only=True) if func.type == "method_declaration" else {}
         self.params = {k: v for k, v in _params(func, ctx).items() if k not in self.receivers}
         self._declared: dict[str, bool] = {}  # answers of declares() before the locals were walked
 
     @cached_property
     def info(self) -> FileInfo:
-        return self._cache.info(self.ctx)
+        return _file_info(self.ctx)
 
     @cached_property
     def locals(self) -> dict:
