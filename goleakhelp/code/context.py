@@ -106,7 +106,7 @@ class CodeContext:
         go_statement (`go`), select_statement, for_statement, range_clause, return_statement,
         channel_type (`chan`), function_declaration, method_declaration, func_literal (`func`)."""
         found = [parent for token in self.tokens(keyword) if (parent := token.parent) is not None and parent.type in types]
-        found.sort(key=_source_order)
+        found.sort(key=source_order)
         return found
 
     def calls_named(self, *names: str, within=None) -> list:
@@ -119,18 +119,10 @@ class CodeContext:
             calls = []
             for name in names:
                 for token in self.tokens(name):
-                    callee = token
-                    parent = token.parent
-                    if parent is not None and parent.type == "selector_expression" and token.type == "field_identifier":
-                        callee, parent = parent, parent.parent
-                    elif token.type != "identifier":
-                        continue
-                    if parent is None or parent.type != "call_expression":
-                        continue
-                    function = parent.child_by_field_name("function")
-                    if function is not None and function.start_byte == callee.start_byte and function.end_byte == callee.end_byte:
-                        calls.append(parent)
-            calls.sort(key=_source_order)
+                    call = call_of(token)
+                    if call is not None:
+                        calls.append(call)
+            calls.sort(key=source_order)
             found = self._found[key] = [(call, self.text(call.child_by_field_name("function"))) for call in calls]
         if within is None:
             return found
@@ -156,7 +148,7 @@ class CodeContext:
                         found.append(node)
                     node = node.parent
                 start = text.find(needle, start + 1)
-            found.sort(key=_source_order)
+            found.sort(key=source_order)
         self._found[key] = found
         return found
 
@@ -184,7 +176,7 @@ class CodeContext:
                         seen[(node.start_byte, node.end_byte)] = node
                     node = node.parent
                 start = text.find(needle, start + 1)
-            found = self._found[key] = sorted(seen.values(), key=_source_order)
+            found = self._found[key] = sorted(seen.values(), key=source_order)
         return found
 
     # -- work shared between detectors ----------------------------------------------
@@ -246,9 +238,24 @@ class CodeContext:
         return True, "high", f"the module targets Go {v[0]}.{v[1]}, older than {major}.{minor}"
 
 
-def _source_order(node) -> tuple[int, int]:
+def source_order(node) -> tuple[int, int]:
     """Sort key giving the walk's order (an enclosing node before the nodes inside it)."""
     return node.start_byte, -node.end_byte
+
+
+def call_of(token):
+    """The call whose callee is this name token (`f` in `f(x)`, `Close` in `r.Close()`), or None."""
+    callee, parent = token, token.parent
+    if parent is not None and parent.type == "selector_expression" and token.type == "field_identifier":
+        callee, parent = parent, parent.parent
+    elif token.type != "identifier":
+        return None
+    if parent is None or parent.type != "call_expression":
+        return None
+    function = parent.child_by_field_name("function")
+    if function is not None and function.start_byte == callee.start_byte and function.end_byte == callee.end_byte:
+        return parent
+    return None
 
 
 @cache

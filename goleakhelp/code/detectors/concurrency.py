@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from goleakhelp.code.context import CodeContext
+from goleakhelp.code.context import CodeContext, call_of, source_order
 from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import assigned_names, calls, enclosing, enclosing_function, own_nodes, receiver_and_method, walk
 
@@ -761,17 +761,10 @@ def _calls_named(ctx: CodeContext, names: list) -> list:
         token = root.descendant_for_byte_range(start, end)
         if token is None or token.start_byte != start or token.end_byte != end or token.child_count != 0:
             continue
-        callee, parent = token, token.parent
-        if parent is not None and parent.type == "selector_expression" and token.type == "field_identifier":
-            callee, parent = parent, parent.parent
-        elif token.type != "identifier":
-            continue
-        if parent is None or parent.type != "call_expression":
-            continue
-        function = parent.child_by_field_name("function")
-        if function is not None and function.start_byte == callee.start_byte and function.end_byte == callee.end_byte:
-            found.append(parent)
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        call = call_of(token)
+        if call is not None:
+            found.append(call)
+    found.sort(key=source_order)
     return [(call, ctx.text(call.child_by_field_name("function"))) for call in found]
 
 

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from goleakhelp.code.context import CodeContext
+from goleakhelp.code.context import CodeContext, source_order
 from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.syntax import enclosing, walk
 
@@ -29,10 +29,6 @@ from goleakhelp.code.syntax import enclosing, walk
 # without their operator: there the full walk is used.
 
 _ASSIGN_SIGN = re.compile(rb"(?<![=!:])=(?!=)")  # the `=` ending `=`, `+=`, `<<=`... (not `==`, `!=`, `:=`)
-
-
-def _source_order(node) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
 
 
 def _assignment_statements(ctx: CodeContext, within=None) -> list:
@@ -58,7 +54,7 @@ def _scan_assignments(ctx: CodeContext, start: int, end: int) -> list:
             operator = statement.child_by_field_name("operator")
             if operator is not None and operator.start_byte == token.start_byte and operator.end_byte == sign:
                 found.append(statement)
-    found.sort(key=_source_order)
+    found.sort(key=source_order)
     return found
 
 
@@ -87,7 +83,7 @@ def _short_var_declarations(ctx: CodeContext, within) -> list:
                 if statement is not None and statement.type == "short_var_declaration" and start <= statement.start_byte and statement.end_byte <= end:
                     found.append(statement)
             at = text.find(b":=", at + 2, end)
-        found.sort(key=_source_order)
+        found.sort(key=source_order)
         return found
 
     return ctx.shared(f"memory.short_vars {start} {end}", find)
@@ -566,7 +562,7 @@ def _find_constants(ctx: CodeContext) -> dict:
     if ctx.source.root.has_error:
         specs = ctx.of_type("const_spec")
     else:  # every const spec is one of a const declaration's specs
-        specs = sorted((s for d in ctx.with_keyword("const", "const_declaration") for s in _specs(d)), key=_source_order)
+        specs = sorted((s for d in ctx.with_keyword("const", "const_declaration") for s in _specs(d)), key=source_order)
     for node in specs:
         if node.type == "const_spec":
             names, value = node.children_by_field_name("name"), node.child_by_field_name("value")
@@ -1014,7 +1010,7 @@ def _shrinking_assignments(ctx: CodeContext) -> list:
         statement = node.parent if node is not None and node.type == "expression_list" else None
         if statement is not None and statement.type == "assignment_statement" and ctx.text(statement.child_by_field_name("operator")) == "=":
             found[statement.id] = statement
-    return sorted(found.values(), key=_source_order)
+    return sorted(found.values(), key=source_order)
 
 
 def _grows(func, statement, name: str, ctx: CodeContext) -> bool:
@@ -1226,7 +1222,7 @@ def _collect_map_uses(ctx: CodeContext, info: FileInfo, maps: dict) -> None:
             continue
         scope = _scope(func, ctx)
         setup = _is_setup(func, ctx)
-        for node in sorted(_within(calls, func) + _within(assignments, func), key=_source_order):
+        for node in sorted(_within(calls, func) + _within(assignments, func), key=source_order):
             if node.type == "call_expression":
                 callee = _callee(node, ctx)
                 args = _args(node)
@@ -1272,7 +1268,7 @@ def _assignments_to(ctx: CodeContext, names: set[str]) -> list:
                     if left is not None and left.start_byte <= token.start_byte and token.end_byte <= left.end_byte:
                         found[node.id] = node
                 node = node.parent
-    return sorted((n for n in found.values() if ctx.text(n.child_by_field_name("operator")) == "="), key=_source_order)
+    return sorted((n for n in found.values() if ctx.text(n.child_by_field_name("operator")) == "="), key=source_order)
 
 
 def _size_limit(length, ctx: CodeContext) -> bool:
@@ -1543,7 +1539,7 @@ def closure_retention(ctx: CodeContext) -> None:
                 found[node.id] = node
             node = node.parent
     found.update((call.id, call) for call, _ in ctx.calls_named("Store", "LoadOrStore"))
-    for node in sorted(found.values(), key=_source_order):
+    for node in sorted(found.values(), key=source_order):
         if node.type == "assignment_statement" and ctx.text(node.child_by_field_name("operator")) == "=":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if len(left.named_children) != len(right.named_children):
