@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 import yaml
+from pprof_paths import strip_build_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "testdata" / "dumpgen"
@@ -203,58 +204,8 @@ class Generator:
     def _sanitize_proto(self, data: bytes) -> bytes:
         """Replace the executable's absolute path (the profile's main mapping
         file) by its base name, and re-gzip without a timestamp."""
-        raw = gzip.decompress(data)
-        prefix = str(self.work).encode() + b"/"
-        out = bytearray()
-        i = 0
-        while i < len(raw):
-            start = i
-            key, i = _varint(raw, i)
-            field, wire = key >> 3, key & 7
-            if wire == 0:
-                _, i = _varint(raw, i)
-            elif wire == 1:
-                i += 8
-            elif wire == 5:
-                i += 4
-            elif wire == 2:
-                n, j = _varint(raw, i)
-                value = raw[j:j + n]
-                i = j + n
-                if field == 6 and value.startswith(prefix):  # Profile.string_table
-                    value = value[len(prefix):]
-                    out += _enc_varint(key) + _enc_varint(len(value)) + value
-                    continue
-            else:
-                raise ValueError(f"unexpected protobuf wire type {wire}")
-            out += raw[start:i]
-        return gzip.compress(bytes(out), mtime=0)
+        return strip_build_dir(data, self.work)
 
-
-def _varint(buf: bytes, i: int) -> tuple[int, int]:
-    shift = value = 0
-    while True:
-        b = buf[i]
-        i += 1
-        value |= (b & 0x7F) << shift
-        if b < 0x80:
-            return value, i
-        shift += 7
-
-
-def _enc_varint(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-# -- wrapped variants (what log collectors do to a dump) ----------------------
 
 def _lines(dump: bytes) -> list[str]:
     return dump.decode().rstrip("\n").split("\n")
