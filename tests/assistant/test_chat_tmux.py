@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
@@ -59,7 +60,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path):
-    socket = f"goleakhelp-test-{os.getpid()}"
+    # One tmux server per test: reusing a socket right after kill-server races with its shutdown.
+    socket = f"goleakhelp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     env = {
         "GOLEAKHELP_DATA_DIR": str(tmp_path / "data"),
         "GOLEAKHELP_CACHE_DIR": str(tmp_path / "cache"),
@@ -68,7 +70,10 @@ def terminal(tmp_path):
     }
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = f"cd {shlex.quote(str(tmp_path))} && env {exports} {shlex.quote(sys.executable)} -m goleakhelp chat; echo EXIT=$?; sleep 60"
-    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-s", "chat", "-x", "100", "-y", "50", command], check=True)
+    started = subprocess.run(
+        ["tmux", "-L", socket, "new-session", "-d", "-s", "chat", "-x", "100", "-y", "50", command], capture_output=True, text=True, check=False
+    )
+    assert started.returncode == 0, f"tmux could not start: {started.stderr.strip()}"
     term = Terminal(socket, tmp_path)
     try:
         yield term
