@@ -79,13 +79,23 @@ def _lang(lang: Lang | None) -> str:
 
 
 def _console():
-    from rich.console import Console
+    from goleakhelp.render.escape import safe_console
 
-    return Console(highlight=False, emoji=False, markup=False)
+    return safe_console()
 
 
 def _stderr(message: str) -> None:
-    typer.echo(message, err=True)
+    from goleakhelp.render.escape import printable
+
+    typer.echo(printable(message), err=True)
+
+
+def _echo(text: str, nl: bool = True) -> None:
+    """Print text output (Markdown, annotations, reports) with user input made harmless;
+    JSON renderers escape their own output."""
+    from goleakhelp.render.escape import printable
+
+    typer.echo(printable(text), nl=nl)
 
 
 def _load(kb_dir: list[Path] | None):
@@ -221,7 +231,7 @@ def show(
     if fmt is ShowFormat.markdown:
         from goleakhelp.render.markdown import document_markdown
 
-        typer.echo(document_markdown(doc), nl=False)
+        _echo(document_markdown(doc), nl=False)
     else:
         from goleakhelp.render.terminal import render_document
 
@@ -291,15 +301,14 @@ def cheatsheet(
         raise UserError(f"{output} already exists; use --force to replace it")
     sheet = build_cheatsheet(_load(kb_dir), language)
     if fmt is SheetFormat.terminal:
-        from rich.console import Console
-
+        from goleakhelp.render.escape import safe_console
         from goleakhelp.render.terminal import render_cheatsheet
 
         if output is None:
             render_cheatsheet(sheet, _console())
             return
         with open(os.devnull, "w") as sink:
-            console = Console(record=True, file=sink, width=120, highlight=False, markup=False)
+            console = safe_console(record=True, file=sink, width=120)
             render_cheatsheet(sheet, console)
             text = console.export_text()
     elif fmt is SheetFormat.markdown:
@@ -315,7 +324,7 @@ def cheatsheet(
 
         text = cheatsheet_json(sheet) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
+        _echo(text, nl=False)
         return
     _write_new(output, text, force)
     _stderr(f"wrote {output}")
@@ -400,7 +409,7 @@ def dump(
         if fmt is DumpFormat.markdown:
             from goleakhelp.render.markdown import dump_report_markdown
 
-            typer.echo(dump_report_markdown(view, language), nl=False)
+            _echo(dump_report_markdown(view, language), nl=False)
         else:
             from goleakhelp.render.terminal import render_dump_report
 
@@ -463,7 +472,7 @@ def code(
     elif fmt is CodeFormat.github:
         from goleakhelp.render.github import code_findings_github
 
-        typer.echo(code_findings_github(report, kb.entries), nl=False)
+        _echo(code_findings_github(report, kb.entries), nl=False)
     else:
         from goleakhelp.render.terminal import render_code_report
 
@@ -629,18 +638,18 @@ def kb_check(
     kb = load_knowledge_base(kb_dir or ())
     for p in kb.problems:
         where = f"{p.file}: {p.field}" if p.field else p.file
-        typer.echo(f"{where}: {problem_message(p.message, language)}")
+        _echo(f"{where}: {problem_message(p.message, language)}")
     bad = len(kb.problems)
     if compile_go:
         from goleakhelp.knowledge.gocompile import compile_examples
 
         for r in compile_examples(kb.entries.values()):
             if r.skipped:
-                typer.echo(f"{r.entry_id}: code.{r.example}: {label('kb_not_compiled', language, reason=r.skipped)}")
+                _echo(f"{r.entry_id}: code.{r.example}: {label('kb_not_compiled', language, reason=r.skipped)}")
             elif not r.ok:
                 bad += 1
-                typer.echo(f"{r.entry_id}: code.{r.example}: {label('kb_no_compile', language)}\n{r.output}")
-    typer.echo(label("kb_summary", language, valid=len(kb.entries), files=len(kb.files), bad=bad))
+                _echo(f"{r.entry_id}: code.{r.example}: {label('kb_no_compile', language)}\n{r.output}")
+    _echo(label("kb_summary", language, valid=len(kb.entries), files=len(kb.files), bad=bad))
     raise typer.Exit(1 if bad else 0)
 
 
@@ -672,20 +681,45 @@ def kb_new(
         raise UserError(str(exc), code=1) from None
     from goleakhelp.i18n import label
 
-    typer.echo(label("kb_wrote", _lang(lang), path=path, folder=folder))
+    _echo(label("kb_wrote", _lang(lang), path=path, folder=folder))
 
 
 def main() -> None:
     try:
-        app()
+        status = app(standalone_mode=False)
     except UserError as exc:
         _stderr(f"goleakhelp: {exc}")
         sys.exit(exc.code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         _stderr("goleakhelp: interrupted")
         sys.exit(130)
+    except _CommandLineError as exc:
+        sys.exit(_usage_error(exc))
     except Exception as exc:  # a bug: one line, and the traceback on request
         if os.environ.get("GOLEAKHELP_DEBUG"):
             raise
-        _stderr(f"goleakhelp: internal error: {type(exc).__name__}: {exc} (set GOLEAKHELP_DEBUG=1 for the traceback)")
+        _stderr(
+            f"goleakhelp: internal error: {type(exc).__name__}: {exc}. This is a bug in goleakhelp; "
+            "please report it with the input that caused it (GOLEAKHELP_DEBUG=1 shows the traceback)"
+        )
         sys.exit(3)
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+try:  # typer >= 0.22 carries its own copy of click
+    from typer import TyperException as _CommandLineError
+except ImportError:  # pragma: no cover - older typer with click beside it
+    from click import ClickException as _CommandLineError
+
+
+def _usage_error(exc) -> int:
+    """A wrong option or argument: one line naming the command's help, as for bad input."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a command group given no command: its help
+        exc.show()
+        return 2
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    message = " ".join(exc.format_message().split())
+    _stderr(f"goleakhelp: {message}{where}")
+    code = getattr(exc, "exit_code", 2)
+    return code if code in (1, 2) else 2

@@ -16,18 +16,26 @@ KINDS = (DUMP, CODE, HEAP, ERROR, QUERY)
 
 CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# A goroutine header or a pprof count-format header, possibly behind a log prefix.
-DUMP_HEADER = re.compile(r"goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[[^\]\n]*\]:|goroutine(?:leak)? profile: total \d+")
+# Classification looks at no more than this much of any line: the patterns below are
+# cheap on lines of ordinary length, and a pasted megabyte on one line must not make
+# any of them slow. (Whole lines still go to the analysis.)
+CLASSIFY_CHARS = 2000
+
+# A goroutine header or a pprof count-format header, possibly behind a log prefix. The
+# bounded repeats keep a search over text full of "goroutine 1 [" linear.
+DUMP_HEADER = re.compile(
+    r"goroutine \d{1,20} (?:gp=\S{1,40} m=\S{1,20} (?:mp=\S{1,20} )?)?\[[^\]\n]{0,400}\]:|goroutine(?:leak)? profile: total \d{1,20}"
+)
 # A frame line as the runtime writes it: `\t/path/file.go:42 +0x1d` or `#\t0x4a1b2c\tpkg.f+0x1c\tfile.go:9`.
-FRAME_LINE = re.compile(r"(?m)^.*\t\S+\.go:\d+(?: \+0x[0-9a-f]+)?\s*$|^.*#\t0x[0-9a-f]+\t\S+")
+FRAME_LINE = re.compile(r"(?m)^[^\n]{0,400}?\t\S{1,2000}?\.go:\d+(?: \+0x[0-9a-f]+)?[ \t\r]*$|^[^\n]{0,400}?#\t0x[0-9a-f]+\t\S")
 TRACES_SEPARATOR = re.compile(r"(?m)^-{11}\+-{20,}\s*$")
 HEAP_HEADER = re.compile(r"(?m)^(?:.*?\s)?heap profile: \d+: \d+ \[\d+: \d+\] @ ")
 
-FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+FENCE_LINE = re.compile(r"[ \t]*(```+|~~~+)[ \t]*([\w+-]*)")
 
 # Lines only Go code has (at the start of a line, after indentation).
 GO_STRONG = re.compile(
-    r"^\s*(?:package \w+\s*$|import\s*(?:\(|\"|\w+ \")|func\b[\s(]*[\w.*()\s]*\(|go func\b|go [\w.]+\(|defer [\w.(]|"
+    r"^\s*(?:package \w+\s*$|import\s*(?:\(|\"|\w+ \")|func\b[\s(]{0,8}[\w.*()\s]{0,300}\(|go func\b|go [\w.]+\(|defer [\w.(]|"
     r"type \w+ (?:struct|interface)\b|(?:var|const) (?:\(|\w+ )|select \{|for (?:.+ )?\{$|if .+ \{$|"
     r"switch\b.*\{$|case .+:$|default:$|\}\s*else\b|return\b|\w[\w.]*(?:, \w+)* :?= .+|[\w.\[\]]+ <- .+|<-\s*\w+)"
 )
@@ -95,16 +103,38 @@ def looks_like_heap_profile(text: str) -> bool:
 
 
 def _fenced_blocks(text: str) -> list[Block]:
+    """Markdown fenced blocks of Go (by their info string, or by their lines), read line by
+    line: a fence closes at a line of the same fence characters, at least as many."""
     blocks = []
-    for m in FENCE.finditer(text):
-        language, body = m.group(2).lower(), m.group(3)
-        if language in ("go", "golang") or (not language and _code_share(body.splitlines()) >= 0.6):
-            first_line = text.count("\n", 0, m.start(3)) + 1
-            blocks.append(Block(body, first_line))
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        opening = FENCE_LINE.match(lines[i][:CLASSIFY_CHARS])
+        if opening is None:
+            i += 1
+            continue
+        fence, language = opening.group(1), opening.group(2).lower()
+        close = next((j for j in range(i + 1, len(lines)) if _closes(lines[j], fence)), None)
+        if close is None:
+            break  # an unclosed fence runs to the end, as in Markdown: no block to trust
+        body = lines[i + 1 : close]
+        if language in ("go", "golang") or (not language and _code_share(body) >= 0.6):
+            blocks.append(Block("\n".join(body) + "\n" if body else "", i + 2))
+        i = close + 1
     return blocks
 
 
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.strip(" \t")
+    return len(stripped) >= len(fence) and stripped == fence[0] * len(stripped)
+
+
+def _is_strong(line: str) -> bool:
+    return GO_STRONG.match(line[:CLASSIFY_CHARS]) is not None
+
+
 def _is_code_line(line: str) -> bool:
+    line = line[:CLASSIFY_CHARS]
     return bool(GO_STRONG.match(line) or GO_WEAK.match(line))
 
 
@@ -122,7 +152,7 @@ def _unfenced_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
-        if not GO_STRONG.match(lines[i]):
+        if not _is_strong(lines[i]):
             i += 1
             continue
         start, depth, end = i, 0, i
@@ -137,7 +167,7 @@ def _unfenced_blocks(text: str) -> list[Block]:
                 end = j
             j += 1
         run = lines[start : end + 1]
-        strong = sum(1 for line in run if GO_STRONG.match(line))
+        strong = sum(1 for line in run if _is_strong(line))
         if strong >= 2 or (strong >= 1 and "{" in "".join(run)):
             blocks.append(Block("\n".join(run) + "\n", start + 1))
         i = end + 1
@@ -145,7 +175,7 @@ def _unfenced_blocks(text: str) -> list[Block]:
 
 
 def _brace_delta(line: str) -> int:
-    code = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\'(?:[^\'\\]|\\.)*\'|//.*', "", line)
+    code = re.sub(r'"(?:[^"\\]|\\.)*"|`[^`]*`|\'(?:[^\'\\]|\\.)*\'|//.*', "", line[:CLASSIFY_CHARS])
     return code.count("{") - code.count("}")
 
 
@@ -168,10 +198,10 @@ def code_blocks(text: str) -> list[Block]:
     if fenced:
         return fenced
     lines = text.split("\n")
-    if _code_share(lines) >= 0.7 and any(GO_STRONG.match(line) for line in lines):
+    if _code_share(lines) >= 0.7 and any(_is_strong(line) for line in lines):
         # Mostly code: keep it whole (declarations stay together), without the prose before
         # the first Go line and after the last.
-        first = next(n for n, line in enumerate(lines) if GO_STRONG.match(line))
+        first = next(n for n, line in enumerate(lines) if _is_strong(line))
         last = max(n for n, line in enumerate(lines) if line.strip() and _is_code_line(line))
         return [Block("\n".join(lines[first : last + 1]) + "\n", first + 1)]
     return _unfenced_blocks(text)
@@ -184,6 +214,7 @@ def _query_from_log(text: str, limit: int = 600) -> str:
     chosen = [line for line in lines if ERROR_WORDS.search(line)] or lines
     words: list[str] = []
     for line in chosen[:8]:
+        line = line[:CLASSIFY_CHARS]
         line = re.sub(r"\d{4}[-/]\d\d[-/]\d\d[T ]?|\d\d:\d\d:\d\d(?:[.,]\d+)?Z?|[+-]\d\d:?\d\d\b", " ", line)
         line = re.sub(r"\b0x[0-9a-fA-F]+\b|\b\d+(?:\.\d+){3}(?::\d+)?\b|\[::\]:\d+|:\d{2,5}\b|\b\d+\b", " ", line)
         line = re.sub(r"(?i)\b(?:level|time|ts|msg|caller)=|[{}\"\[\]=]", " ", line)
@@ -217,8 +248,8 @@ def detect(text: str, as_kind: str | None = None) -> Detection:
         whole = len(blocks) == 1 and blocks[0].first_line == 1 and lines >= len(text.strip().splitlines())
         return Detection(CODE, text, "what_code" if whole else "what_code_inside", tuple(blocks), lines=lines)
     content = [line for line in text.split("\n") if line.strip()]
-    log_lines = sum(1 for line in content if LOG_LINE.match(line))
-    error_lines = sum(1 for line in content if ERROR_WORDS.search(line))
+    log_lines = sum(1 for line in content if LOG_LINE.match(line[:CLASSIFY_CHARS]))
+    error_lines = sum(1 for line in content if ERROR_WORDS.search(line[:CLASSIFY_CHARS]))
     if content and (log_lines >= max(1, len(content) // 3) or (error_lines and not QUESTION.search(text))):
         return Detection(ERROR, _query_from_log(text), "what_log" if len(content) > 1 else "what_error")
     return Detection(QUERY, _clean_question(text), "what_question" if QUESTION.search(text) else "what_symptom")

@@ -5,18 +5,14 @@ Every failure is a UserError with one line saying what is wrong, never a traceba
 
 from __future__ import annotations
 
-import gzip
-import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from goleakhelp.errors import UserError
+from goleakhelp.inputs import GZIP_MAGIC, MAX_UNPACKED_BYTES
 
 MAX_INPUT_BYTES = 2 * 1024**3  # a 1,000,000-goroutine debug=2 dump is about 220 MB
-MAX_URL_BYTES = 512 * 1024**2
-URL_TIMEOUT_SECONDS = 30.0
-GZIP_MAGIC = b"\x1f\x8b"
 # runtime/pprof stops a debug=2 write when its buffer reaches 64 MiB.
 RUNTIME_TEXT_CAP = 64 * 1024 * 1024
 
@@ -67,35 +63,15 @@ def read_input(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES)
 
 
 def _gunzip(data: bytes, origin: str, max_bytes: int) -> bytes:
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-            out = f.read(max_bytes + 1)
-    except (OSError, EOFError) as exc:
-        raise UserError(f"{origin} looks gzip-compressed but cannot be decompressed: {exc}") from None
-    if len(out) > max_bytes:
-        raise UserError(f"{origin} decompresses to more than {max_bytes:,} bytes")
-    return out
+    from goleakhelp.inputs import gunzip
+
+    return gunzip(data, origin, min(max_bytes, MAX_UNPACKED_BYTES))
 
 
 def _read_url(url: str) -> bytes:
-    import urllib.error
-    import urllib.request
+    from goleakhelp.inputs import fetch_url
 
-    request = urllib.request.Request(url, headers={"User-Agent": "goleakhelp", "Accept-Encoding": "gzip"})
-    try:
-        with urllib.request.urlopen(request, timeout=URL_TIMEOUT_SECONDS) as response:
-            data = response.read(MAX_URL_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise UserError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise UserError(f"{url}: cannot connect: {exc.reason}") from None
-    except TimeoutError:
-        raise UserError(f"{url}: no answer within {URL_TIMEOUT_SECONDS:.0f} s") from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"{url}: {exc}") from None
-    if len(data) > MAX_URL_BYTES:
-        raise UserError(f"{url}: the answer is larger than {MAX_URL_BYTES:,} bytes")
-    return data
+    return fetch_url(url).data
 
 
 def looks_binary(data: bytes) -> bool:

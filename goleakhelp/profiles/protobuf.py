@@ -15,11 +15,9 @@ decoding samples and stacks is left to `go tool pprof`, which prints
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import subprocess
 import tempfile
-import zlib
 from dataclasses import dataclass
 
 from goleakhelp.errors import UserError
@@ -128,14 +126,9 @@ def _kind(types: tuple[str, ...], default: str | None) -> str:
 
 def gunzip(data: bytes, origin: str = "input") -> bytes:
     """The decompressed bytes of a gzip file; UserError when it is damaged, cut short or huge."""
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-            raw = f.read(MAX_PROFILE_BYTES + 1)
-    except (EOFError, OSError, zlib.error):
-        raise UserError(f"{origin} is a damaged or cut-short gzip file; download it again") from None
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise UserError(f"{origin} unpacks to more than {MAX_PROFILE_BYTES >> 20} MiB; that is not a profile goleakhelp can read")
-    return raw
+    from goleakhelp.inputs import gunzip as bounded_gunzip
+
+    return bounded_gunzip(data, origin, MAX_PROFILE_BYTES)
 
 
 def identify_profile(data: bytes, origin: str = "input") -> ProfileInfo:

@@ -22,6 +22,7 @@ from goleakhelp.assistant.reply import (
 )
 from goleakhelp.i18n import label
 from goleakhelp.render import terminal
+from goleakhelp.render.escape import safe_console
 
 TONES = {"plain": "", "info": "bold", "warn": "yellow", "error": "bold red", "dim": "dim"}
 
@@ -103,5 +104,5 @@ def _code_finding(part: ShowCodeFinding, kb, lang: str, console: Console) -> Non
 
 def chat_console(file=None) -> Console:
     """A console for chat output: no markup, no emoji codes, no highlighting of user text."""
-    return Console(file=file, highlight=False, emoji=False, markup=False)
+    return safe_console(file=file)
 

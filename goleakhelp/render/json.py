@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,10 +10,11 @@ from goleakhelp import __version__
 from goleakhelp.knowledge.cheatsheet import CheatSheet
 from goleakhelp.knowledge.entry import Entry
 from goleakhelp.knowledge.search import SearchResult
+from goleakhelp.render.escape import json_text
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_text(data)
 
 
 def entry_data(entry: Entry) -> dict[str, Any]:

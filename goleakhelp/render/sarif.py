@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from goleakhelp import __version__
+from goleakhelp.render.escape import json_text
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -52,4 +51,4 @@ def code_findings_sarif(report, entries) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return json_text(log)

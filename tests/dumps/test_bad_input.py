@@ -49,7 +49,7 @@ def test_gzip_of_binary_is_called_a_protobuf_profile(monkeypatch, capsys, tmp_pa
 def test_corrupt_gzip(monkeypatch, capsys, tmp_path):
     (tmp_path / "bad.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
     code, _, err = run(monkeypatch, capsys, str(tmp_path / "bad.gz"))
-    _one_line_error(code, err, "cannot be decompressed")
+    _one_line_error(code, err, "cannot be unpacked")
 
 
 def test_text_that_is_not_a_dump(monkeypatch, capsys, tmp_path):
