@@ -18,7 +18,12 @@ runner = CliRunner()
 
 
 def run(*args: str, env: dict | None = None):
-    return runner.invoke(app, list(args), env=env)
+    """The command through typer's runner; an exception the command let escape fails the
+    test here, since the runner would otherwise catch it and leave only an exit status."""
+    result = runner.invoke(app, list(args), env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
 
 
 run_main = run_cli  # through main(), which turns errors into one line and an exit status
@@ -93,6 +98,8 @@ def test_search_user_text_is_not_markup():
     result = run("search", "[bold red]boom[/] [link=http://x]x[/link] goroutine")
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.stdout
+    unmatched = run("search", "[/] [qqzz]zzkv[/qqzz] [/]")  # echoed back in "no entry matches"
+    assert "[/] [qqzz]zzkv[/qqzz] [/]" in unmatched.stdout
 
 
 def test_show_terminal():
