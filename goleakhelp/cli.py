@@ -297,7 +297,9 @@ def cheatsheet(
     from goleakhelp.knowledge.cheatsheet import build_cheatsheet
 
     language = _lang(lang)
-    if output is not None and output.exists() and not force:
+    if output is not None and output.is_dir():
+        raise UserError(f"{output} is a folder; give a file name to write to")
+    if output is not None and output.exists() and not force:  # before the work, not only after it
         raise UserError(f"{output} already exists; use --force to replace it")
     sheet = build_cheatsheet(_load(kb_dir), language)
     if fmt is SheetFormat.terminal:
@@ -326,27 +328,10 @@ def cheatsheet(
     if output is None:
         _echo(text, nl=False)
         return
-    _write_new(output, text, force)
+    from goleakhelp.files import write_new
+
+    write_new(output, text, force)
     _stderr(f"wrote {output}")
-
-
-def _write_new(path: Path, text: str, force: bool) -> None:
-    """Write `text` to `path`; without `force` an existing file is never touched."""
-    import tempfile
-
-    try:
-        if not force:
-            with path.open("x", encoding="utf-8") as out:
-                out.write(text)
-            return
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except FileExistsError:
-        raise UserError(f"{path} already exists; use --force to replace it") from None
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @app.command()

@@ -206,11 +206,13 @@ STALE_AFTER_SECONDS = 3600
 
 
 def _remove_stale(cache: Path, keep: Path) -> None:
-    """Delete indexes of older KB versions, once no running process is likely to read them."""
+    """Delete indexes of older KB versions and folders of killed builds, once no running
+    process is likely to use them."""
     import time
 
     now = time.time()
-    for old in cache.glob(f"{INDEX_PREFIX}*"):
+    # A build that was killed leaves its private folder behind; it is never renamed.
+    for old in [*cache.glob(f"{INDEX_PREFIX}*"), *cache.glob(".building-*")]:
         try:
             if old != keep and now - old.stat().st_mtime > STALE_AFTER_SECONDS:
                 shutil.rmtree(old, ignore_errors=True)
