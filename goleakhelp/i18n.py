@@ -250,6 +250,10 @@ ASSISTANT_LABELS: dict[str, tuple[str, str]] = {
         "That message has {size} characters; the chat takes up to {limit}. Save it to a file and run `goleakhelp explain FILE`.",
         "这条消息有 {size} 个字符，chat 最多接受 {limit} 个。请保存为文件后运行 `goleakhelp explain FILE`。",
     ),
+    "chat_too_many": (
+        "Stopped after {limit} messages; the other {left} were not answered. Pipe in fewer at a time, or put a whole dump or file in one message.",
+        "已在 {limit} 条消息后停止，其余 {left} 条没有回答。请每次少输入一些，或把整个 dump 或文件作为一条消息。",
+    ),
     "chat_binary": (
         "That looks like binary data, not text; paste a goroutine dump, Go code, an error message or a question.",
         "这看起来是二进制数据而不是文本；请粘贴 goroutine dump、Go 代码、错误信息或问题。",

@@ -30,7 +30,7 @@ from tests import fuzz_harness  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000, help="inputs of each kind (default 1000)")
-    parser.add_argument("--kinds", default="dump,code,text", help="comma-separated: dump, code, text")
+    parser.add_argument("--kinds", default="dump,profile,code,text", help="comma-separated: dump, profile, code, text")
     parser.add_argument("--start", type=int, default=0, help="first random seed")
     parser.add_argument("--time-limit", type=float, default=fuzz_harness.TIME_LIMIT_SECONDS)
     parser.add_argument("--out", type=Path, default=Path("fuzz-failures"), help="where failing inputs are saved")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DUMPS = REPO / "tests" / "fixtures" / "dumps"
+PROFILES = REPO / "tests" / "fixtures" / "profiles"
 
 # What may never be printed: C0 but tab and newline, DEL, and C1 (as characters; bytes
 # that are not UTF-8 are caught by the decoding check below).
@@ -50,16 +51,20 @@ HOSTILE = [
 
 @dataclass(frozen=True)
 class Seed:
-    kind: str  # dump, code or text
+    kind: str  # dump, profile, code or text
     name: str
     data: bytes
 
 
 def seeds() -> list[Seed]:
-    """Every seed input: each runtime-written dump, each KB Go example, each free text."""
+    """Every seed input: each runtime-written dump and profile, each KB Go example, each free text."""
     from goleakhelp.knowledge.loader import load_knowledge_base
 
     out = [Seed("dump", p.name, p.read_bytes()) for p in sorted(DUMPS.glob("*.txt"))]
+    for p in sorted(PROFILES.iterdir()):
+        if p.suffix != ".yaml":
+            data = p.read_bytes()
+            out.append(Seed("profile", p.name, gzip.decompress(data) if p.name.endswith(".gz") else data))
     for entry in load_knowledge_base().entries.values():
         for which in ("leaky", "fixed"):
             code = getattr(entry.code, which, "") if entry.code else ""
@@ -216,6 +221,10 @@ def commands_for(seed: Seed, data: bytes, workdir: Path) -> list[tuple[list[str]
         path = workdir / "input.txt"
         path.write_bytes(data)
         return [(["dump", str(path)], b""), (["dump", "--json", "-"], data), (["explain", "-"], data)]
+    if seed.kind == "profile":
+        path = workdir / "profile"
+        path.write_bytes(data)
+        return [(["explain", str(path)], b""), (["explain", "--json", "-"], data), (["dump", "-"], data)]
     if seed.kind == "code":
         path = workdir / "input.go"
         path.write_bytes(data)

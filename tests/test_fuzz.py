@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests import fuzz_harness
 
 SEEDS = fuzz_harness.seeds()
-EXAMPLES = {"dump": 12, "code": 12, "text": 10}
+EXAMPLES = {"dump": 12, "profile": 8, "code": 12, "text": 10}
 
 
 def _check(seed: fuzz_harness.Seed, rng_seed: int, workdir) -> None:

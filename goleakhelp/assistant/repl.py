@@ -19,6 +19,9 @@ from goleakhelp.i18n import label
 BLOCK_MARK = '"""'
 # History keeps what people type, not the megabyte dumps they paste.
 MAX_HISTORY_ENTRY = 4096
+# Piped input is answered message by message (tens of milliseconds each); past this many,
+# the rest is left unanswered and the user told, so a big file of lines cannot run for minutes.
+MAX_SCRIPTED_MESSAGES = 100
 
 
 def data_dir() -> Path:
@@ -71,10 +74,18 @@ def run_scripted(session: Session, text: str, console) -> int:
     """Answer each message of `text`; returns the exit status (0, or 1 when a reply was an error)."""
     from goleakhelp.render.assistant import render_reply
 
-    failed = False
+    from rich.text import Text
+
     from goleakhelp.assistant.detect import strip_controls
 
-    for message in scripted_messages(text):
+    failed = False
+    messages = scripted_messages(text)
+    if len(messages) > MAX_SCRIPTED_MESSAGES:
+        left = len(messages) - MAX_SCRIPTED_MESSAGES
+        messages = messages[:MAX_SCRIPTED_MESSAGES]
+    else:
+        left = 0
+    for message in messages:
         shown = strip_controls(message).strip()
         first = shown.splitlines()[0] if shown else ""
         more = " …" if "\n" in shown else ""
@@ -84,7 +95,10 @@ def run_scripted(session: Session, text: str, console) -> int:
         console.print()
         failed = failed or any(getattr(p, "tone", "") == "error" for p in reply.parts)
         if reply.quit:
-            break
+            return 1 if failed else 0
+    if left:
+        console.print(Text(label("chat_too_many", session.lang, limit=MAX_SCRIPTED_MESSAGES, left=left), style="bold red"))
+        return 1
     return 1 if failed else 0
 
 
