@@ -17,6 +17,10 @@ from goleakhelp.knowledge.analysis import has_cjk
 from goleakhelp.knowledge.index import EN_FIELDS, ZH_FIELDS, IndexHandle, open_index
 
 MAX_QUERY_CHARS = 2000
+# No KB word is this long; correcting a longer "word" (a pasted hash, a run of one letter)
+# by edit distance costs seconds and can only find nonsense.
+MAX_CORRECTED_WORD = 40
+MAX_CORRECTIONS = 24  # unknown words looked up per query: a symptom has a handful
 # A symptom is most often answered by a leak pattern; techniques (how to collect
 # evidence) and not-a-leak entries still show, lower, when they match as well.
 KIND_PRIOR = {"pattern": 1.0, "technique": 0.8, "not-a-leak": 0.7}
@@ -82,12 +86,14 @@ def _correct(searcher, query: str, en) -> str | None:
     """The query with unknown words replaced by the closest indexed word, or None."""
     reader = searcher.reader()
     changed = False
+    tries = 0
 
     def fix(match: re.Match) -> str:
-        nonlocal changed
+        nonlocal changed, tries
         word = match.group().lower()
-        if _known(reader, word, en):
+        if len(word) > MAX_CORRECTED_WORD or tries >= MAX_CORRECTIONS or _known(reader, word, en):
             return match.group()
+        tries += 1
         suggestion = _suggest(searcher, reader, word)
         if suggestion is None:
             return match.group()
