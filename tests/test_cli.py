@@ -267,3 +267,15 @@ def test_kb_check_in_chinese_translates_every_problem(tmp_path, model_yaml):
     assert len(lines) >= 10
     untranslated = [line for line in lines if not re.search(r"[\u4e00-\u9fff]", line.split(str(tmp_path), 1)[1])]
     assert untranslated == []
+
+
+def test_a_command_that_raises_fails_the_test_helper(monkeypatch):
+    """The runner catches exceptions; run() must not let one pass as an exit status."""
+    from rich.errors import MarkupError
+
+    def broken(*args, **kwargs):
+        raise MarkupError("closing tag '[/]' has nothing to close")
+
+    monkeypatch.setattr("goleakhelp.render.terminal.render_search", broken)
+    with pytest.raises(MarkupError):
+        run("search", "[/] goroutine")
