@@ -482,19 +482,27 @@ def _read_stdin() -> bytes:
 
 
 def _read_for_explain(source: str | None, stdin=None):
-    """(text, origin, byte size, note) of what to explain; a protobuf profile is turned into
-    text with `go tool pprof` first, and the note says so."""
+    """(text, origin, byte size, note, heap profile bytes) of what to explain. A protobuf heap
+    profile is handed on as bytes (it is read natively); a protobuf goroutine profile is
+    turned into text with `go tool pprof` first, and the note says so."""
     from goleakhelp.dumps.source import decode, looks_binary, read_input
 
     raw = read_input(source, stdin)
     if looks_binary(raw.data):
-        from goleakhelp.profiles.protobuf import convert_profile, is_protobuf_profile
+        from goleakhelp.profiles.pprof import HEAP_KINDS
+        from goleakhelp.profiles.protobuf import convert_profile, identify_profile
 
-        if is_protobuf_profile(raw.data):
-            converted = convert_profile(raw.data, raw.origin)
+        try:
+            info = identify_profile(raw.data, raw.origin)
+        except UserError:
+            info = None
+        if info is not None and info.kind in HEAP_KINDS:
+            return "", raw.origin, len(raw.data), None, raw.data
+        if info is not None:
+            converted = convert_profile(raw.data, raw.origin, info=info)
             note = f"{raw.origin}: {converted.info.description}, read with `{converted.command}`"
-            return converted.text, raw.origin, len(converted.text), note
-    return decode(raw), raw.origin, len(raw.data), None
+            return converted.text, raw.origin, len(converted.text), note, None
+    return decode(raw), raw.origin, len(raw.data), None, None
 
 
 def _explain(
@@ -506,11 +514,16 @@ def _explain(
     version = parse_version(go) if go else None
     if source in (None, "-") and stdin is None and (sys.stdin is None or sys.stdin.isatty()):
         raise UserError("nothing to explain: pass a file or URL, or pipe a dump, Go code, a profile or a question into stdin")
-    text, origin, size, note = _read_for_explain(source, stdin)
+    text, origin, size, note, heap_profile = _read_for_explain(source, stdin)
     kb = _load(kb_dir)
-    explanation = explain_text(
-        text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or (), default_lang=_lang(None)
-    )
+    if heap_profile is not None:
+        from goleakhelp.assistant.explain import explain_heap_profile
+
+        explanation = explain_heap_profile(heap_profile, kb, lang.value if lang else None, origin, default_lang=_lang(None))
+    else:
+        explanation = explain_text(
+            text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or (), default_lang=_lang(None)
+        )
     if as_json:
         from goleakhelp.render.json import explanation_json
 

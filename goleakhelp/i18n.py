@@ -194,6 +194,7 @@ ASSISTANT_LABELS: dict[str, tuple[str, str]] = {
     "what_traces": ("`go tool pprof -traces` output", "`go tool pprof -traces` 的输出"),
     "what_crash": ("a crash with goroutine stacks", "带 goroutine 栈的崩溃输出"),
     "what_heap": ("a heap profile", "heap profile"),
+    "what_heap_protobuf": ("a heap profile (protobuf)", "heap profile（protobuf）"),
     "what_code": ("Go code ({lines} lines)", "Go 代码（{lines} 行）"),
     "what_code_inside": ("Go code ({lines} lines inside other text)", "夹在其他文字中的 Go 代码（{lines} 行）"),
     "what_log": ("a log excerpt", "一段日志"),

@@ -12,8 +12,8 @@ map no KB heap frame names, and leaves goroutines blocked in a channel send
 2. keeps heap.debug1.txt (/debug/pprof/heap?debug=1) as written, and heap.pb.gz,
    allocs.pb.gz and goroutine.pb.gz (the protobuf forms) with the build folder removed
    from the executable's path and gzip timestamps zeroed;
-3. writes heap.raw.txt: heap.pb.gz printed by ``go tool pprof -raw`` through
-   goleakhelp.profiles.protobuf, so the raw reader is tested without a toolchain;
+3. writes heap.raw.txt: heap.pb.gz printed by ``go tool pprof -raw``, so the raw text
+   reader is tested without a toolchain, and against the native protobuf reader;
 4. checks that each pattern's memory is where it should be, that no machine path
    (/work/, /tmp/, /root/, /home/) appears and that every file stays under 200 KB;
 5. replaces the files in tests/fixtures/profiles/ and writes manifest.yaml.
@@ -74,7 +74,10 @@ def generate(go: str, work: Path) -> dict[str, bytes]:
     files = {"heap.debug1.txt": (out / "heap.debug1.txt").read_bytes()}
     for name in PROTOS:
         files[name] = strip_build_dir((out / name).read_bytes(), work)
-    files["heap.raw.txt"] = convert_profile(files["heap.pb.gz"], "heap.pb.gz", go).text.encode()
+    stripped = out / "heap.stripped.pb.gz"
+    stripped.write_bytes(files["heap.pb.gz"])  # printed from the copy without the build folder
+    raw = subprocess.run([go, "tool", "pprof", "-raw", "-symbolize=none", str(stripped)], capture_output=True, check=True)
+    files["heap.raw.txt"] = raw.stdout
     return files
 
 

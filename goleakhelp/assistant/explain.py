@@ -72,6 +72,14 @@ def explain_text(
     return Explanation(detection, route, result, lang)
 
 
+def explain_heap_profile(data: bytes, kb, lang: str | None = None, origin: str = "input", default_lang: str = "en") -> Explanation:
+    """A protobuf heap or allocs profile (the bytes, gzip-compressed or not) read natively."""
+    from goleakhelp.profiles.heap import analyze_heap
+
+    result = analyze_heap(data, kb.entries.values(), origin)
+    return Explanation(Detection(HEAP, "", "what_heap_protobuf"), "heap", result, lang or default_lang)
+
+
 def _dump(detection: Detection, kb, origin: str, byte_size: int | None):
     from goleakhelp.dumps.analyze import analyze_dump
 

@@ -46,7 +46,8 @@ from goleakhelp.dumps.group import is_runtime, is_user_code
 from goleakhelp.dumps.model import Frame
 from goleakhelp.errors import UserError
 from goleakhelp.knowledge.entry import Entry
-from goleakhelp.profiles.protobuf import HEAP_KINDS, convert_profile, gunzip, identify_profile, is_gzip
+from goleakhelp.inputs import gunzip, is_gzip
+from goleakhelp.profiles.pprof import HEAP_KINDS, MAX_PROFILE_BYTES, Profile, decode_profile
 
 TOP_SITES = 10  # sites a report lists, largest first
 TOP_HOLDERS = 5  # functions listed for memory no entry explains
@@ -113,7 +114,7 @@ class MemStats:
 
 @dataclass(frozen=True)
 class HeapProfile:
-    format: str  # "heap-debug1" or "pprof-raw"
+    format: str  # "heap-debug1", "pprof-raw" or "protobuf"
     kind: str  # "heap", or "allocs" for a protobuf allocs profile (the debug=1 text cannot tell)
     sample_rate: int  # runtime.MemProfileRate when the profile was written
     scaled: bool  # values are estimates scaled up for sampling (protobuf), not the samples as recorded
@@ -444,23 +445,21 @@ def parse_heap_text(text: str, origin: str = "input") -> HeapProfile:
     )
 
 
-def read_heap_profile(data: bytes, origin: str = "input", go: str | None = None) -> HeapProfile:
+def read_heap_profile(data: bytes, origin: str = "input") -> HeapProfile:
     """A heap profile from a file's bytes: debug=1 text or `go tool pprof -raw` output (either
-    also gzip-compressed), or a protobuf heap/allocs profile, gzip-compressed or not, which
-    needs a Go toolchain (goleakhelp.profiles.protobuf)."""
+    also gzip-compressed), or a protobuf heap or allocs profile, gzip-compressed or not."""
     if not data.strip():
         raise UserError(f"{origin} is empty; expected a heap profile (curl -s 'http://HOST/debug/pprof/heap?debug=1')")
-    plain = gunzip(data, origin) if is_gzip(data) else data
-    info = None
+    plain = gunzip(data, origin, MAX_PROFILE_BYTES) if is_gzip(data) else data
     if heap_text_format(plain[:4096].decode("utf-8", "replace")) is None:
         try:
-            info = identify_profile(plain, origin)
+            profile = decode_profile(plain, origin)
         except UserError:
-            info = None  # not protobuf either: the checks below say what it is
-    if info is not None:
-        if info.kind not in HEAP_KINDS:
-            raise UserError(f"{origin} is {info.description}, not a heap profile; read it with `go tool pprof -traces {origin} | goleakhelp dump`")
-        return parse_heap_text(convert_profile(data, origin, go, info).text, origin)
+            profile = None  # not protobuf either: the checks below say what it is
+        if profile is not None:
+            if profile.kind not in HEAP_KINDS:
+                raise UserError(f"{origin} is {profile.description}, not a heap profile; read it with `goleakhelp explain {origin}`")
+            return heap_from_pprof(profile, origin)
     if b"\x00" in plain[:4096]:
         raise UserError(f"{origin} is binary data, not a heap profile (save /debug/pprof/heap?debug=1, or the protobuf profile /debug/pprof/heap writes)")
     try:
@@ -468,6 +467,36 @@ def read_heap_profile(data: bytes, origin: str = "input", go: str | None = None)
     except UnicodeDecodeError as exc:
         raise UserError(f"{origin} is not UTF-8 text (byte {exc.start}) and not a protobuf profile; expected a heap profile") from None
     return parse_heap_text(text, origin)
+
+
+def heap_from_pprof(profile: Profile, origin: str = "input") -> HeapProfile:
+    """The allocation sites of a decoded protobuf heap or allocs profile."""
+    names = ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space")
+    columns = [profile.column(name) for name in names]
+    if columns[1] is None:
+        raise UserError(f"{origin} is {profile.description}, not a heap profile (it has no inuse_space values)")
+    sites = _Sites()
+    totals = [0, 0, 0, 0]
+    for sample in profile.samples:
+        four = [sample.values[c] if c is not None else 0 for c in columns]
+        for i, v in enumerate(four):
+            totals[i] += v
+        frames = [sites.frame(f.function, f.file, f.line, f.inlined) for f in sample.frames]
+        sites.add(frames, *four)
+    rate = profile.period if profile.period > 0 else DEFAULT_RATE
+    return HeapProfile(
+        format="protobuf",
+        kind=profile.kind,
+        sample_rate=rate,
+        scaled=rate > 1,
+        sites=sites.sites(),
+        inuse_objects=totals[0],
+        inuse_bytes=totals[1],
+        alloc_objects=totals[2],
+        alloc_bytes=totals[3],
+        memstats=None,
+        notes=(_sampling_note(rate, scaled=True),),
+    )
 
 
 # -- matching ----------------------------------------------------------------------------
@@ -570,9 +599,9 @@ def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "in
     )
 
 
-def analyze_heap(data: bytes, entries: Iterable[Entry], origin: str = "input", go: str | None = None) -> HeapReport:
+def analyze_heap(data: bytes, entries: Iterable[Entry], origin: str = "input") -> HeapReport:
     """Read a heap profile file in any form goleakhelp knows and match it to the KB."""
-    return match_heap(read_heap_profile(data, origin, go), entries, origin)
+    return match_heap(read_heap_profile(data, origin), entries, origin)
 
 
 def analyze_heap_text(text: str, entries: Iterable[Entry], origin: str = "input") -> HeapReport:

@@ -13,7 +13,7 @@ from tests.profiles.conftest import DUMPS, fixture_bytes
 
 def _error(data: bytes, origin: str = "prof.txt") -> str:
     with pytest.raises(UserError) as info:
-        read_heap_profile(data, origin, go="/nonexistent/go")
+        read_heap_profile(data, origin)
     message = str(info.value)
     assert "\n" not in message and message.startswith(origin)
     assert info.value.code == 2
@@ -52,7 +52,7 @@ def test_goroutine_dump_given_as_heap_profile():
 
 def test_goroutine_protobuf_given_as_heap_profile():
     message = _error(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz")
-    assert "goroutine profile" in message and "go tool pprof -traces" in message
+    assert "goroutine profile" in message and "goleakhelp explain goroutine.pb.gz" in message
 
 
 def _debug1() -> str:

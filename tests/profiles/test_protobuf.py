@@ -1,4 +1,5 @@
-"""Protobuf profiles: recognised without a toolchain, converted with `go tool pprof` when one exists."""
+"""Protobuf profiles: decoded natively with the official schema (heap and allocs read
+without a toolchain); goroutine profiles converted with `go tool pprof -traces` when one exists."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from goleakhelp.dumps.analyze import analyze_dump
 from goleakhelp.errors import UserError
 from goleakhelp.profiles import protobuf
 from goleakhelp.profiles.heap import analyze_heap, parse_heap_text, read_heap_profile
-from goleakhelp.profiles.protobuf import convert_profile, identify_profile, is_gzip, is_protobuf_profile, profile_text
+from goleakhelp.profiles.pprof import decode_profile
+from goleakhelp.profiles.protobuf import convert_profile, identify_profile, is_gzip, is_protobuf_profile
 from tests.profiles.conftest import DUMPS, fixture_bytes, manifest, needs_go
 
 HEAP_TYPES = ("alloc_objects", "alloc_space", "inuse_objects", "inuse_space")
@@ -55,41 +57,81 @@ def test_unpacked_protobuf_is_recognised_too(name):
     assert identify_profile(data).kind == identify_profile(fixture_bytes(name)).kind
 
 
-@pytest.mark.parametrize("name,command", [("heap.pb.gz", "go tool pprof -raw heap.pb.gz"), ("goroutine.pb.gz", "go tool pprof -traces goroutine.pb.gz")])
-def test_without_a_toolchain_the_message_says_what_to_run(monkeypatch, name, command):
+def test_goroutine_profile_without_a_toolchain_says_what_to_run(monkeypatch):
     monkeypatch.setattr(protobuf, "find_go", lambda: None)
     with pytest.raises(UserError) as info:
-        convert_profile(fixture_bytes(name), name)
+        convert_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz")
     message = str(info.value)
-    assert "\n" not in message and "in protobuf form" in message and f"`{command}`" in message
+    assert "\n" not in message and "in protobuf form" in message and "`go tool pprof -traces goroutine.pb.gz`" in message
 
 
-def test_heap_reader_without_a_toolchain(monkeypatch):
+def test_heap_protobuf_is_read_without_a_toolchain(monkeypatch):
     monkeypatch.setattr(protobuf, "find_go", lambda: None)
-    with pytest.raises(UserError, match=r"is a heap profile in protobuf form .*go tool pprof -raw"):
-        read_heap_profile(fixture_bytes("heap.pb.gz"), "heap.pb.gz")
+    monkeypatch.setenv("PATH", "")
+    profile = read_heap_profile(fixture_bytes("heap.pb.gz"), "heap.pb.gz")
+    assert profile.format == "protobuf" and profile.inuse_bytes > 0
 
 
-@needs_go
-def test_heap_protobuf_converts_to_what_the_raw_reader_reads():
-    converted = convert_profile(fixture_bytes("heap.pb.gz"), "heap.pb.gz")
-    assert converted.command == "go tool pprof -raw" and converted.info.kind == "heap"
-    fresh = parse_heap_text(converted.text, "heap.pb.gz")
+@pytest.mark.parametrize("packed", [True, False])
+def test_native_heap_reading_equals_go_tool_pprof_raw(packed):
+    """The stored `go tool pprof -raw` output of the same profile, read by the text reader, gives
+    the same sites, frames (inlined ones included) and totals."""
+    data = fixture_bytes("heap.pb.gz")
+    native = read_heap_profile(data if packed else gzip.decompress(data), "heap.pb.gz")
     stored = parse_heap_text(fixture_bytes("heap.raw.txt").decode(), "heap.raw.txt")
-    assert (fresh.inuse_bytes, fresh.inuse_objects, len(fresh.sites)) == (stored.inuse_bytes, stored.inuse_objects, len(stored.sites))
+    assert (native.inuse_bytes, native.inuse_objects, native.alloc_bytes, native.alloc_objects) == (
+        stored.inuse_bytes,
+        stored.inuse_objects,
+        stored.alloc_bytes,
+        stored.alloc_objects,
+    )
+    assert [s.frames for s in native.sites] == [s.frames for s in stored.sites]
+    assert (native.sample_rate, native.kind) == (stored.sample_rate, stored.kind)
 
 
-@needs_go
+def test_decoded_profile_values():
+    heap = decode_profile(fixture_bytes("heap.pb.gz"), "heap.pb.gz")
+    assert heap.units == ("count", "bytes", "count", "bytes") and heap.period_type == "space"
+    assert any(f.inlined for s in heap.samples for f in s.frames)  # inlined calls become frames
+    assert all(s.frames and s.frames[-1].inlined is False for s in heap.samples)
+    assert any(key == "bytes" for s in heap.samples for key, _ in s.labels)  # heap samples carry their size
+    goroutines = decode_profile(fixture_bytes("goroutine.pb.gz"))
+    assert goroutines.kind == "goroutine" and sum(s.values[0] for s in goroutines.samples) > 0
+    assert goroutines.samples[0].frames[0].function == "runtime.gopark"
+
+
 def test_allocs_protobuf_keeps_its_kind():
     profile = read_heap_profile(fixture_bytes("allocs.pb.gz"), "allocs.pb.gz")
     assert profile.kind == "allocs" and profile.alloc_bytes >= profile.inuse_bytes > 0
 
 
-@needs_go
 def test_heap_protobuf_end_to_end(kb):
     report = analyze_heap(fixture_bytes("heap.pb.gz"), kb.entries.values(), "heap.pb.gz")
-    assert report.profile.format == "pprof-raw"
+    assert report.profile.format == "protobuf"
     assert {p.id for p in report.patterns} >= set(manifest()["patterns"])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],  # cut short
+        lambda raw: raw[:200] + bytes(b ^ 0xA5 for b in raw[200:400]) + raw[400:],  # bytes flipped
+        lambda raw: b"\x0a\xff\xff\xff\xff\x0f" + raw,  # a length past the end
+    ],
+)
+def test_damaged_protobuf_is_one_line(damage):
+    raw = gzip.decompress(fixture_bytes("heap.pb.gz"))
+    try:
+        profile = read_heap_profile(damage(raw), "heap.pb")
+    except UserError as exc:
+        assert "\n" not in str(exc)
+    else:  # protobuf is lenient: a flip inside a string still decodes, and must still add up
+        assert profile.inuse_bytes >= 0
+
+
+def test_other_kinds_are_refused_with_the_reason():
+    with pytest.raises(UserError, match="goroutine profile, not a heap profile"):
+        read_heap_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz")
 
 
 @needs_go
@@ -106,13 +148,10 @@ def test_goroutine_protobuf_converts_for_the_dump_reader(kb):
 @needs_go
 def test_broken_toolchain_path_is_a_user_error():
     with pytest.raises(UserError, match="cannot run"):
-        convert_profile(fixture_bytes("heap.pb.gz"), "heap.pb.gz", go="/nonexistent/go")
+        convert_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz", go="/nonexistent/go")
 
 
 @needs_go
-def test_unpacked_protobuf_converts(kb):
-    report = analyze_heap(gzip.decompress(fixture_bytes("heap.pb.gz")), kb.entries.values(), "heap.pb")
-    assert report.profile.format == "pprof-raw" and report.patterns
-    traces = profile_text(gzip.decompress(fixture_bytes("goroutine.pb.gz")), "goroutine.pb")
+def test_unpacked_goroutine_protobuf_converts():
+    traces = convert_profile(gzip.decompress(fixture_bytes("goroutine.pb.gz")), "goroutine.pb").text
     assert traces.splitlines()[2] == "Type: goroutine"
-    assert parse_heap_text(profile_text(fixture_bytes("heap.pb.gz"), "heap.pb.gz")).format == "pprof-raw"
