@@ -155,6 +155,39 @@ LABELS: dict[str, tuple[str, str]] = {
         "程序自身代码保留的内存记在分配它的函数上，仅凭一份 profile 无法判断是哪种模式保留了它；可能是：{ids}。"
         "请间隔几分钟采集两份 profile 并对比：go tool pprof -base OLD NEW",
     ),
+    "heapdiff_summary": (
+        "In-use heap {change} from {base} to {new} ({delta}{rate}) between {base_origin} and {origin}",
+        "在用堆内存从 {base} {change}到 {new}（{delta}{rate}），{base_origin} → {origin}",
+    ),
+    "heapdiff_grew": ("grew", "增长"),
+    "heapdiff_shrank": ("shrank", "减少"),
+    "heapdiff_rate": (", {rate} per minute over {minutes}", "，{minutes} 内每分钟 {rate}"),
+    "heapdiff_patterns": ("What grew, by known pattern", "按已知模式看增长"),
+    "heapdiff_pattern_held": ("+{bytes} ({share} of the growth) at {places} place(s)", "{places} 处共 +{bytes}（占增长的 {share}）"),
+    "heapdiff_growing": ("Allocation sites that grew", "增长的分配点"),
+    "heapdiff_site": ("+{bytes} and +{objects} objects ({base} → {new}){rate}", "+{bytes}、+{objects} 个对象（{base} → {new}）{rate}"),
+    "heapdiff_site_rate": (", {rate}/min", "，每分钟 {rate}"),
+    "heapdiff_unexplained": (
+        "No known pattern names these sites: read the code at the program's frame; a map, slice or cache that only grows is the usual cause.",
+        "这些分配点没有对应的已知模式：请查看程序自己的那一帧代码；通常是只增不减的 map、切片或缓存。",
+    ),
+    "heapdiff_flat": (
+        "The heap is flat: it did not grow enough between the two profiles to be a leak in Go objects.",
+        "堆内存基本持平：两次采样之间的增长不足以说明 Go 对象在泄漏。",
+    ),
+    "heapdiff_flat_rss": (
+        "If the process's memory (RSS) still grows, it is outside the Go heap: read {ids}.",
+        "如果进程内存（RSS）仍在增长，增长发生在 Go 堆之外：请看 {ids}。",
+    ),
+    "heapdiff_flat_goroutines": (
+        "If the goroutine count grows, their stacks are not in heap profiles: read {ids}, and run `goleakhelp dump` on a goroutine dump.",
+        "如果 goroutine 数量在增长，它们的栈不在 heap profile 里：请看 {ids}，并对 goroutine dump 运行 `goleakhelp dump`。",
+    ),
+    "heapdiff_memstats": (
+        "runtime.MemStats: Sys {sys}, HeapInuse {heap}, StackInuse {stack}, idle but resident {idle}",
+        "runtime.MemStats：Sys {sys}，HeapInuse {heap}，StackInuse {stack}，空闲但仍驻留 {idle}",
+    ),
+    "heapdiff_nothing_grew": ("No allocation site grew by more than {bytes}.", "没有哪个分配点增长超过 {bytes}。"),
     "heap_sites": ("Largest allocation sites", "最大的分配点"),
     "heap_site": ("{bytes} in {objects} objects ({share})", "{objects} 个对象共 {bytes}（{share}）"),
     "heap_no_pattern": ("no known pattern", "无已知模式"),

@@ -11,11 +11,13 @@ map no KB heap frame names, and leaves goroutines blocked in a channel send
    allocation (runtime.MemProfileRate = 1) and runs a GC before each profile;
 2. keeps heap.debug1.txt (/debug/pprof/heap?debug=1) as written, and heap.pb.gz,
    allocs.pb.gz and goroutine.pb.gz (the protobuf forms) with the build folder removed
-   from the executable's path and gzip timestamps zeroed;
+   from the executable's path and gzip timestamps zeroed, and the earlier heap.base.pb.gz
+   and heap.base.debug1.txt that heap diffs compare with;
 3. writes heap.raw.txt: heap.pb.gz printed by ``go tool pprof -raw``, so the raw text
    reader is tested without a toolchain, and against the native protobuf reader;
-4. checks that each pattern's memory is where it should be, that no machine path
-   (/work/, /tmp/, /root/, /home/) appears and that every file stays under 200 KB;
+4. checks that each pattern's memory is where it should be, that the three leaks grow
+   between the base and the final profiles and the plain map does not, that no machine path
+   (/work/, /tmp/, /root/, /home/) appears and that every file stays under 300 KB;
 5. replaces the files in tests/fixtures/profiles/ and writes manifest.yaml.
 
 Usage: python scripts/make_profile_fixtures.py [--out DIR]
@@ -36,7 +38,8 @@ import yaml
 from goleakhelp.dumps.analyze import analyze_dump
 from goleakhelp.knowledge.gocompile import find_go
 from goleakhelp.knowledge.loader import load_knowledge_base
-from goleakhelp.profiles.heap import match_heap, parse_heap_text
+from goleakhelp.profiles.heap import match_heap, parse_heap_text, read_heap_profile
+from goleakhelp.profiles.heapdiff import diff_heap
 from goleakhelp.profiles.protobuf import convert_profile
 from pprof_paths import strip_build_dir
 
@@ -44,8 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULE = ROOT / "testdata" / "heapgen"
 DEFAULT_OUT = ROOT / "tests" / "fixtures" / "profiles"
 FORBIDDEN = (b"/work/", b"/tmp/", b"/root/", b"/home/")
-MAX_FIXTURE_BYTES = 200_000
-PROTOS = ("heap.pb.gz", "allocs.pb.gz", "goroutine.pb.gz")
+MAX_FIXTURE_BYTES = 300_000
+PROTOS = ("heap.pb.gz", "allocs.pb.gz", "goroutine.pb.gz", "heap.base.pb.gz")
 
 # KB entry -> the program's function whose memory it must explain, and the least it holds there.
 EXPECT = {
@@ -71,7 +74,7 @@ def generate(go: str, work: Path) -> dict[str, bytes]:
     out = work / "out"
     out.mkdir()
     subprocess.run([str(binary), "-out", str(out)], cwd=work, env=env, check=True, timeout=120)
-    files = {"heap.debug1.txt": (out / "heap.debug1.txt").read_bytes()}
+    files = {name: (out / name).read_bytes() for name in ("heap.debug1.txt", "heap.base.debug1.txt")}
     for name in PROTOS:
         files[name] = strip_build_dir((out / name).read_bytes(), work)
     stripped = out / "heap.stripped.pb.gz"
@@ -106,6 +109,12 @@ def check(files: dict[str, bytes], go: str) -> list[str]:
     assert group is not None and group.group.count == count, f"goroutine.pb.gz: no group of {count} goroutines matching {entry_id}"
     assert any(fr.function == function for fr in group.group.frames), f"goroutine.pb.gz: {entry_id} group is not in {function}"
     log.append(f"goroutine.pb.gz: {dump.total} goroutines, {count} match {entry_id}")
+    for base_name, name in (("heap.base.pb.gz", "heap.pb.gz"), ("heap.base.debug1.txt", "heap.debug1.txt")):
+        diff = diff_heap(read_heap_profile(files[base_name]), read_heap_profile(files[name]), kb.entries.values(), base_name, name, elapsed_seconds=1.1)
+        grown = {p.id for p in diff.patterns}
+        assert set(EXPECT) <= grown, f"{base_name} -> {name}: {sorted(set(EXPECT) - grown)} did not grow"
+        assert not any(UNMATCHED_TOP in [f.function for f in g.frames] for g in diff.growing), f"{base_name} -> {name}: {UNMATCHED_TOP} grew"
+        log.append(f"{base_name} -> {name}: grew {diff.grew_bytes:,} bytes, patterns {', '.join(p.id for p in diff.patterns)}")
     return log
 
 
@@ -136,6 +145,7 @@ def main() -> int:
         "files": sorted(files),
         "patterns": {entry_id: function for entry_id, (function, _) in EXPECT.items()},
         "unmatched_top": UNMATCHED_TOP,
+        "growing": sorted(EXPECT),  # entries whose memory grows from heap.base.* to heap.*; unmatched_top does not
         "goroutines": {"expect": GOROUTINE_EXPECT[0], "function": GOROUTINE_EXPECT[1], "count": GOROUTINE_EXPECT[2]},
     }
     header = (

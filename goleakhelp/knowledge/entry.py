@@ -103,6 +103,7 @@ class Entry:
     related: tuple[str, ...]
     references: tuple[str, ...]
     source: Path = field(compare=False)
+    heap_when_flat: tuple[str, ...] = ()  # "rss", "goroutines": what this explains when a heap diff is flat
 
     def quick_fix(self, lang: str) -> str:
         """The one-line fix: the first fix step."""

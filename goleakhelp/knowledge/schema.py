@@ -36,6 +36,10 @@ TODO_MARK = "TODO"
 _TODO = re.compile(r"(?<![\w.])TODO(?![\w(])")
 
 # Every top-level key an entry must have, in the order entries are written.
+# What an entry can explain when a heap diff is flat (heap.when_flat): process memory (RSS)
+# that grows outside the Go heap, or a goroutine count (and stack memory) that grows.
+HEAP_FLAT_SIGNALS = ("rss", "goroutines")
+
 SECTIONS = (
     "id",
     "kind",
@@ -238,6 +242,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
     heap = c.mapping(data.get("heap"), "heap", ("frames", "note"))
     heap_frames = c.regexes(heap.get("frames"), "heap.frames")
     heap_note = c.localized_text(heap.get("note"), "heap.note")
+    heap_when_flat = tuple(c.choice(signal, "heap.when_flat", HEAP_FLAT_SIGNALS) for signal in c.strings(heap.get("when_flat"), "heap.when_flat"))
 
     linters = []
     raw_linters = data.get("linters") or []
@@ -297,6 +302,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         dump_note=dump_note,
         heap_frames=heap_frames,
         heap_note=heap_note,
+        heap_when_flat=heap_when_flat,
         linters=tuple(linters),
         detector_missing=detector,
         go_versions=tuple(go_versions),

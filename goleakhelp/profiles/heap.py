@@ -125,6 +125,7 @@ class HeapProfile:
     alloc_bytes: int
     memstats: MemStats | None
     notes: tuple[str, ...]
+    taken_at: float | None = None  # Unix time the profile was written (protobuf only)
 
 
 @dataclass(frozen=True)
@@ -496,6 +497,7 @@ def heap_from_pprof(profile: Profile, origin: str = "input") -> HeapProfile:
         alloc_bytes=totals[3],
         memstats=None,
         notes=(_sampling_note(rate, scaled=True),),
+        taken_at=profile.time_nanos / 1e9 if profile.time_nanos > 0 else None,
     )
 
 
@@ -524,7 +526,7 @@ def match_site(site: HeapSite, entries: Iterable[Entry]) -> tuple[SiteMatch, ...
     return tuple(matches)
 
 
-def _best(matches: tuple[SiteMatch, ...]) -> tuple[SiteMatch, ...]:
+def best_matches(matches: tuple[SiteMatch, ...]) -> tuple[SiteMatch, ...]:
     """The matches a site cannot tell apart: those with the most regexes matched."""
     if not matches:
         return ()
@@ -546,7 +548,7 @@ def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "in
 
     covered: dict[str, list] = {}  # id -> [kind, bytes, objects, sites, evidence]
     for site in live:
-        for match in _best(site_matches[id(site)]):
+        for match in best_matches(site_matches[id(site)]):
             acc = covered.setdefault(match.id, [match.kind, 0, 0, [], []])
             acc[1] += site.inuse_bytes
             acc[2] += site.inuse_objects
@@ -561,7 +563,7 @@ def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "in
     near: dict[str, set[str]] = {}  # function of the program -> entries matched under it
     for site in live:
         if site_matches[id(site)] and site.user_frame is not None:
-            near.setdefault(site.user_frame.function, set()).update(m.id for m in _best(site_matches[id(site)]))
+            near.setdefault(site.user_frame.function, set()).update(m.id for m in best_matches(site_matches[id(site)]))
     holders: dict[str, list] = {}  # function -> [location, bytes, objects, sites]
     unmatched_bytes = 0
     for site in live:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from goleakhelp.dumps.group import is_runtime, is_user_code
 from goleakhelp.dumps.model import Frame
 from goleakhelp.i18n import label
 from goleakhelp.knowledge.entry import Entry
@@ -84,8 +85,13 @@ def _frame(frame: Frame) -> str:
 
 
 def _where(site: HeapSite) -> str:
+    return _where_frames(site.frames)
+
+
+def _where_frames(frames: tuple[Frame, ...]) -> str:
     """"allocator ← user function (file:line)": what allocated, and for which line of the program."""
-    allocator, user = site.allocator, site.user_frame
+    allocator = next((f for f in frames if not is_runtime(f)), frames[0] if frames else None)
+    user = next((f for f in frames if is_user_code(f)), None)
     if allocator is None:
         return "?"
     text = short_function(allocator.function)
@@ -198,3 +204,113 @@ def heap_view(report: HeapReport, entries: Mapping[str, Entry], lang: str) -> He
         sites=tuple(_site_view(f, lang) for f in report.findings[:STACK_SITES]),
         nothing=label("heap_nothing", lang) if not report.findings else None,
     )
+
+
+# -- heap diffs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrowthPatternView:
+    id: str
+    title: str
+    held: str  # "+4.0 MiB (80.1% of the growth) at 1 place(s)"
+    where: tuple[str, ...]
+    tied: tuple[str, ...]
+    note: str
+    fix: str
+    more: str
+
+
+@dataclass(frozen=True)
+class GrowthSiteView:
+    headline: str  # "+4.0 MiB and +4 objects (2.0 MiB → 6.0 MiB), 3.6 MiB/min  io.ReadAll ← main.keepUploadHeads (main.go:43)"
+    patterns: tuple[str, ...]
+    stack: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeapDiffView:
+    summary: str
+    memstats: str | None
+    notes: tuple[str, ...]
+    flat: tuple[str, ...]  # what to read when the heap is flat; empty when it grew
+    patterns: tuple[GrowthPatternView, ...]
+    sites: tuple[GrowthSiteView, ...]
+    unexplained: str | None  # sites grew that no entry names
+    nothing: str | None
+
+
+def _signed(n: int) -> str:
+    return ("+" if n >= 0 else "-") + format_bytes(abs(n))
+
+
+def _minutes(seconds: float, lang: str) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s" if lang != "zh" else f"{seconds:.0f} 秒"
+    return f"{seconds / 60:.0f} min" if lang != "zh" else f"{seconds / 60:.0f} 分钟"
+
+
+def heap_diff_view(diff, entries: Mapping[str, Entry], lang: str) -> HeapDiffView:
+    """`diff` is a profiles.heapdiff.HeapDiff."""
+    rate = ""
+    if diff.per_minute is not None and diff.elapsed_seconds:
+        rate = label("heapdiff_rate", lang, rate=_signed(int(diff.per_minute)), minutes=_minutes(diff.elapsed_seconds, lang))
+    summary = label(
+        "heapdiff_summary",
+        lang,
+        change=label("heapdiff_grew" if diff.grew_bytes >= 0 else "heapdiff_shrank", lang),
+        base=format_bytes(diff.base.inuse_bytes),
+        new=format_bytes(diff.new.inuse_bytes),
+        delta=_signed(diff.grew_bytes),
+        rate=rate,
+        base_origin=diff.base_origin,
+        origin=diff.origin,
+    )
+    memstats = None
+    if (ms := diff.memstats) is not None:
+        memstats = label(
+            "heapdiff_memstats", lang, sys=_signed(ms.sys), heap=_signed(ms.heap_inuse), stack=_signed(ms.stack_inuse), idle=_signed(ms.idle_not_released)
+        )
+    flat: list[str] = []
+    if diff.flat:
+        flat.append(label("heapdiff_flat", lang))
+        for signal in ("rss", "goroutines"):
+            ids = [i for s, i in diff.when_flat if s == signal]
+            if ids:
+                flat.append(label(f"heapdiff_flat_{signal}", lang, ids=", ".join(ids)))
+    patterns = []
+    for p in diff.patterns:
+        entry = entries.get(p.id)
+        patterns.append(
+            GrowthPatternView(
+                id=p.id,
+                title=entry.title.get(lang) if entry else p.id,
+                held=label("heapdiff_pattern_held", lang, bytes=format_bytes(p.grew_bytes), share=_share(p.share), places=len(p.places)),
+                where=tuple(f"{_where_frames(g.frames)}: {_signed(g.grew_bytes)}" for g in p.places[:WHERE_LINES]),
+                tied=p.tied,
+                note=entry.heap_note.get(lang) if entry else "",
+                fix=entry.quick_fix(lang) if entry else "",
+                more=label("more", lang, id=p.id),
+            )
+        )
+    sites = []
+    for g in diff.growing:
+        site_rate = label("heapdiff_site_rate", lang, rate=_signed(int(g.per_minute))) if g.per_minute is not None else ""
+        headline = label(
+            "heapdiff_site",
+            lang,
+            bytes=format_bytes(g.grew_bytes),
+            objects=f"{g.grew_objects:,}",
+            base=format_bytes(g.base_bytes),
+            new=format_bytes(g.new_bytes),
+            rate=site_rate,
+        )
+        stack = [_frame(fr) for fr in g.frames[:STACK_LINES]]
+        if len(g.frames) > STACK_LINES:
+            stack.append(f"... {len(g.frames) - STACK_LINES} more")
+        sites.append(GrowthSiteView(f"{headline}  {_where_frames(g.frames)}", tuple(m.id for m in g.matches), tuple(stack)))
+    from goleakhelp.profiles.heapdiff import MIN_SITE_GROWTH
+
+    unexplained = label("heapdiff_unexplained", lang) if any(not g.matches for g in diff.growing) else None
+    nothing = label("heapdiff_nothing_grew", lang, bytes=format_bytes(MIN_SITE_GROWTH)) if not diff.growing else None
+    return HeapDiffView(summary, memstats, diff.notes, tuple(flat), tuple(patterns), tuple(sites), unexplained, nothing)

@@ -149,11 +149,13 @@ def code_findings_json(report, entries) -> str:
     return _dump(code_findings_data(report, entries))
 
 
+def _frame_data(f) -> dict:
+    return {"function": f.function, "file": f.file, "line": f.line, "inlined": f.inlined}
+
+
 def heap_report_data(report) -> dict:
     """`report` is a profiles.heap.HeapReport."""
-
-    def frame(f):
-        return {"function": f.function, "file": f.file, "line": f.line, "inlined": f.inlined}
+    frame = _frame_data
 
     def frame_match(fm):
         return {"function": fm.function, "pattern": fm.pattern}
@@ -213,3 +215,55 @@ def heap_report_data(report) -> dict:
 
 def heap_report_json(report) -> str:
     return _dump(heap_report_data(report))
+
+
+def heap_diff_data(diff, entries) -> dict:
+    """`diff` is a profiles.heapdiff.HeapDiff."""
+
+    def place(g) -> dict:
+        return {
+            "base_bytes": g.base_bytes,
+            "base_objects": g.base_objects,
+            "inuse_bytes": g.new_bytes,
+            "inuse_objects": g.new_objects,
+            "grew_bytes": g.grew_bytes,
+            "grew_objects": g.grew_objects,
+            "bytes_per_minute": g.per_minute,
+            "matches": [m.id for m in g.matches],
+            "stack": [_frame_data(f) for f in g.frames],
+        }
+
+    def title(entry_id: str) -> dict:
+        entry = entries.get(entry_id)
+        return {"title": entry.title.en, "fix": entry.quick_fix("en")} if entry else {}
+
+    return {
+        "goleakhelp_version": __version__,
+        "base": {"origin": diff.base_origin, "format": diff.base.format, "inuse_bytes": diff.base.inuse_bytes, "inuse_objects": diff.base.inuse_objects},
+        "new": {"origin": diff.origin, "format": diff.new.format, "inuse_bytes": diff.new.inuse_bytes, "inuse_objects": diff.new.inuse_objects},
+        "elapsed_seconds": diff.elapsed_seconds,
+        "grew_bytes": diff.grew_bytes,
+        "grew_objects": diff.grew_objects,
+        "bytes_per_minute": diff.per_minute,
+        "flat": diff.flat,
+        "when_flat": [{"signal": signal, "id": entry_id} for signal, entry_id in diff.when_flat],
+        "memstats_growth": dataclasses.asdict(diff.memstats) if diff.memstats else None,
+        "notes": list(diff.notes),
+        "patterns": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                **title(p.id),
+                "tied": list(p.tied),
+                "grew_bytes": p.grew_bytes,
+                "share": p.share,
+                "places": [place(g) for g in p.places],
+            }
+            for p in diff.patterns
+        ],
+        "growing": [place(g) for g in diff.growing],
+    }
+
+
+def heap_diff_json(diff, entries) -> str:
+    return _dump(heap_diff_data(diff, entries))

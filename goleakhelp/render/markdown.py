@@ -83,3 +83,73 @@ def dump_report_markdown(view, lang: str) -> str:
     if view.rest:
         out += [f"- {f.headline}" for f in view.rest]
     return "\n".join(out).rstrip() + "\n"
+
+
+def heap_report_markdown(view, lang: str) -> str:
+    """`view` is a render.heapdoc.HeapReportView: for pasting into an issue."""
+    out = [f"**{view.summary}**", ""]
+    if view.memstats:
+        out += [view.memstats, ""]
+    out += [f"> {note}" for note in view.notes]
+    if view.notes:
+        out.append("")
+    if view.nothing:
+        out += [view.nothing, ""]
+    if view.patterns:
+        out += [f"### {label('heap_patterns', lang)}", ""]
+    for p in view.patterns:
+        out += [f"#### `{p.id}` {p.title}: {p.held}", ""]
+        out += [f"- {e}" for e in p.evidence]
+        out += [f"- {label('heap_allocated_at', lang)}: {w}" for w in p.where]
+        if p.tied:
+            out.append(f"- {label('heap_tied', lang, ids=', '.join(p.tied))}")
+        if p.note:
+            out += ["", p.note]
+        if p.fix:
+            out += ["", f"**{label('fix', lang)}:** {p.fix}"]
+        out += ["", p.more, ""]
+    if view.minor:
+        out += [view.minor, ""]
+    if view.unmatched_title:
+        out += [f"**{view.unmatched_title}**", ""] + [f"- {u}" for u in view.unmatched] + [""]
+        if view.candidates:
+            out += [view.candidates, ""]
+    if view.sites:
+        out += [f"### {label('heap_sites', lang)}", ""]
+    for site in view.sites:
+        tail = ", ".join(f"`{i}`" for i in site.patterns) if site.patterns else label("heap_no_pattern", lang)
+        out += [f"- {site.headline} → {tail}", "", _fence("\n".join(site.stack), "text"), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def heap_diff_markdown(view, lang: str) -> str:
+    """`view` is a render.heapdoc.HeapDiffView."""
+    out = [f"**{view.summary}**", ""]
+    if view.memstats:
+        out += [view.memstats, ""]
+    out += [f"> {note}" for note in view.notes]
+    if view.notes:
+        out.append("")
+    out += [*view.flat, ""] if view.flat else []
+    if view.patterns:
+        out += [f"### {label('heapdiff_patterns', lang)}", ""]
+    for p in view.patterns:
+        out += [f"#### `{p.id}` {p.title}: {p.held}", ""]
+        out += [f"- {w}" for w in p.where]
+        if p.tied:
+            out.append(f"- {label('heap_tied', lang, ids=', '.join(p.tied))}")
+        if p.note:
+            out += ["", p.note]
+        if p.fix:
+            out += ["", f"**{label('fix', lang)}:** {p.fix}"]
+        out += ["", p.more, ""]
+    if view.nothing:
+        out += [view.nothing, ""]
+    if view.sites:
+        out += [f"### {label('heapdiff_growing', lang)}", ""]
+    for site in view.sites:
+        tail = ", ".join(f"`{i}`" for i in site.patterns) if site.patterns else label("heap_no_pattern", lang)
+        out += [f"- {site.headline} → {tail}", "", _fence("\n".join(site.stack), "text"), ""]
+    if view.unexplained:
+        out += [view.unexplained, ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -278,3 +278,42 @@ def render_heap_report(view, lang: str, console: Console, numbered: bool = False
         head.append(f"  → {tail}", style="cyan" if site.patterns else "dim")
         console.print(Padding(head, (0, 0, 0, 2)))
         console.print(Padding(Text("\n".join(site.stack), style="dim"), (0, 0, 1, 4)))
+
+
+def render_heap_diff(view, lang: str, console: Console) -> None:
+    """`view` is a render.heapdoc.HeapDiffView."""
+    console.print(Text(view.summary, style="bold"))
+    if view.memstats:
+        console.print(Text(view.memstats, style="dim"))
+    for note in view.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    console.print()
+    for line in view.flat:
+        console.print(Text(line, style="green" if line is view.flat[0] else ""))
+    if view.flat:
+        console.print()
+    if view.patterns:
+        console.print(Text(label("heapdiff_patterns", lang), style="bold underline"))
+    for p in view.patterns:
+        console.print(Text.assemble((p.id, "bold cyan"), "  ", (p.title, "bold"), "  ", (p.held, "yellow")))
+        items = [Text(label("heap_allocated_at", lang), style="bold"), _bullets(p.where, False)]
+        if p.tied:
+            items.append(Text(label("heap_tied", lang, ids=", ".join(p.tied)), style="yellow"))
+        if p.note:
+            items.append(Text.assemble((f"{label('heap', lang)}: ", "bold"), p.note))
+        if p.fix:
+            items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
+        items.append(Text(p.more, style="dim"))
+        console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    if view.nothing:
+        console.print(Text(view.nothing, style="green"))
+    if view.sites:
+        console.print(Text(label("heapdiff_growing", lang), style="bold underline"))
+    for site in view.sites:
+        head = Text(site.headline, style="bold")
+        tail = ", ".join(site.patterns) if site.patterns else label("heap_no_pattern", lang)
+        head.append(f"  → {tail}", style="cyan" if site.patterns else "dim")
+        console.print(Padding(head, (0, 0, 0, 2)))
+        console.print(Padding(Text("\n".join(site.stack), style="dim"), (0, 0, 1, 4)))
+    if view.unexplained:
+        console.print(Text(view.unexplained, style="dim"))

@@ -8,7 +8,10 @@
 //
 // writes DIR/heap.debug1.txt (/debug/pprof/heap?debug=1), DIR/heap.pb.gz
 // (/debug/pprof/heap), DIR/allocs.pb.gz (/debug/pprof/allocs) and
-// DIR/goroutine.pb.gz (/debug/pprof/goroutine).
+// DIR/goroutine.pb.gz (/debug/pprof/goroutine), and before that, part way
+// through the leaks, DIR/heap.base.pb.gz and DIR/heap.base.debug1.txt: the
+// earlier profiles a heap diff compares with. Between the two, the three
+// leaks grow and the plain map stays as it was.
 package main
 
 import (
@@ -22,6 +25,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sync"
+	"time"
 )
 
 // subslice-retention: each upload body is read whole, but only its first
@@ -113,10 +117,18 @@ func main() {
 	out := flag.String("out", ".", "folder to write the profiles into")
 	flag.Parse()
 
-	keepUploadHeads(6, 1<<20)
-	cacheSessions(4000)
-	startJobs(3000)
+	keepUploadHeads(2, 1<<20)
+	cacheSessions(1500)
+	startJobs(1000)
 	fillIndex(20000)
+	runtime.GC()
+	write(*out, "heap.base.debug1.txt", func(f *os.File) error { return pprof.Lookup("heap").WriteTo(f, 1) })
+	write(*out, "heap.base.pb.gz", func(f *os.File) error { return pprof.Lookup("heap").WriteTo(f, 0) })
+	time.Sleep(1100 * time.Millisecond) // the profiles' timestamps give the growth a rate
+
+	keepUploadHeads(6, 1<<20) // the first two again, and four more
+	cacheSessions(4000)
+	startJobs(2000)
 	for range 4 {
 		firstAnswer(3)
 	}

@@ -31,9 +31,9 @@ def test_terminal_report(report, kb):
         assert entry_id in out
     assert kb.entries["subslice-retention"].quick_fix("en") in out
     assert "io.ReadAll matches ^io\\.ReadAll$" in out
-    assert "io.ReadAll ← main.keepUploadHeads (heapgen/main.go:43): 6.0 MiB" in out
+    assert "io.ReadAll ← main.keepUploadHeads (heapgen/main.go:47): 6.0 MiB" in out
     assert "equally likely from this profile: substring-retention" in out
-    assert "main.fillIndex (heapgen/main.go:85)" in out and "map-no-shrink" in out
+    assert "main.fillIndex (heapgen/main.go:89)" in out and "map-no-shrink" in out
     assert "Largest allocation sites" in out and "→ no known pattern" in out
     # Type arguments are collapsed in the terminal.
     assert "go.shape" not in out
