@@ -59,12 +59,12 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path):
+def terminal(tmp_path, index_cache):
     # One tmux server per test: reusing a socket right after kill-server races with its shutdown.
     socket = f"goleakhelp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     env = {
         "GOLEAKHELP_DATA_DIR": str(tmp_path / "data"),
-        "GOLEAKHELP_CACHE_DIR": str(tmp_path / "cache"),
+        "GOLEAKHELP_CACHE_DIR": str(index_cache),
         "LANG": "C.UTF-8",
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
