@@ -1,0 +1,329 @@
+"""Facts a KB entry states about Go, read back from a Go toolchain's own source tree.
+
+The runtime's wait reasons and goroutine statuses (runtime/runtime2.go,
+traceback.go), the functions of a package as a traceback names them
+(`net/http.(*persistConn).readLoop`, closures as `.func1`), the GODEBUG
+settings the toolchain knows or has removed (internal/godebugs/table.go,
+runtime/runtime1.go), GOEXPERIMENT flags, runtime/metrics names and exported
+identifiers. `check_entry` compares one entry with these and returns the claims
+it could not confirm; third-party frames (errgroup, grpc-go) are looked up in
+the Debian Go source tree when it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from goleakhelp.knowledge.entry import Entry
+
+SYSTEM_GOPATH_SRC = Path("/usr/share/gocode/src")
+
+_FUNC = re.compile(
+    r"^func\s+(?:\(\s*(?:\w+\s+)?(\*?)\s*([A-Za-z_]\w*)(\[[^\]]*\])?\s*\)\s*)?([A-Za-z_]\w*)\s*(\[)?",
+    re.M,
+)
+_FUNC_LITERAL = re.compile(r"(?<![\w.])func\s*\(")
+_GO_CALL = re.compile(r"(?<![\w.])go\s+[\w.(]")
+_QUOTED_ENTRY = re.compile(r'^\s*\w+:\s*"([^"]*)",', re.M)
+# A package path as it appears inside a frame regex, once the regex's escapes are removed.
+_PACKAGE_IN_PATTERN = re.compile(r"(?<![\w./*])((?:[a-z0-9][\w.-]*/)*[a-z0-9_]+)(?=[.|)])")
+_GODEBUG_LIST = re.compile(r"GODEBUG[= ]+((?:[a-z0-9]+=[\w.]+,?)+)")
+_GODEBUG_NAMED = re.compile(r"GODEBUG\s+\"([a-z0-9]+)\"|\b[Tt]he ([a-z0-9]+) GODEBUG")
+_GOEXPERIMENT = re.compile(r"GOEXPERIMENT=([a-z0-9]+)")
+_API = re.compile(r"(?<![\w/.])((?:[a-z][a-z0-9]*/)*[a-z][a-z0-9]*)\.([A-Z]\w*)(?:\.([A-Z]\w*))?")
+_METRIC = re.compile(r"(?<![/\w])(/[a-z][a-z0-9-]*/(?:[a-z0-9/-]|\{[a-z,-]+\})*:[a-z-]+)")
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """One claim of an entry that the toolchain's source does not bear out."""
+
+    entry_id: str
+    field: str
+    claim: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.field}: {self.claim!r}: {self.reason}"
+
+
+@dataclass
+class GoSource:
+    """Lazily read facts of one GOROOT (plus an optional GOPATH source tree for third-party code)."""
+
+    goroot: Path
+    gopath_src: Path | None = SYSTEM_GOPATH_SRC
+    _functions: dict[str, frozenset[str]] = field(default_factory=dict)
+    _exported: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def src(self) -> Path:
+        return self.goroot / "src"
+
+    @cached_property
+    def version(self) -> tuple[int, int]:
+        text = (self.goroot / "VERSION").read_text(encoding="utf-8").split()[0]
+        major, minor = re.match(r"go(\d+)\.(\d+)", text).groups()
+        return int(major), int(minor)
+
+    def _read(self, relative: str) -> str:
+        return (self.src / relative).read_text(encoding="utf-8")
+
+    @staticmethod
+    def _array(text: str, name: str) -> frozenset[str]:
+        start = text.index(f"var {name} = ")
+        body = text[start : text.index("\n}", start)]
+        return frozenset(s for s in _QUOTED_ENTRY.findall(body) if s)
+
+    @cached_property
+    def wait_reasons(self) -> frozenset[str]:
+        return self._array(self._read("runtime/runtime2.go"), "waitReasonStrings")
+
+    @cached_property
+    def statuses(self) -> frozenset[str]:
+        return self._array(self._read("runtime/traceback.go"), "gStatusStrings")
+
+    @cached_property
+    def godebug_settings(self) -> frozenset[str]:
+        table = self._read("internal/godebugs/table.go")
+        known = table[table.index("var All = ") : table.index("type RemovedInfo")]
+        runtime_vars = re.findall(r'\{name: "(\w+)"', self._read("runtime/runtime1.go"))
+        return frozenset(re.findall(r'Name: "(\w+)"', known)) | frozenset(runtime_vars)
+
+    @cached_property
+    def godebug_removed(self) -> dict[str, int]:
+        table = self._read("internal/godebugs/table.go")
+        removed = table[table.index("var Removed = ") :]
+        return {name: int(minor) for name, minor in re.findall(r'Name: "(\w+)", Removed: (\d+)', removed)}
+
+    @cached_property
+    def experiments(self) -> frozenset[str]:
+        flags = self._read("internal/goexperiment/flags.go")
+        return frozenset(name.lower() for name in re.findall(r"^\t([A-Z]\w*) bool", flags, re.M))
+
+    @cached_property
+    def metrics(self) -> frozenset[str]:
+        return frozenset(re.findall(r'Name:\s+"([^"]+)"', self._read("runtime/metrics/description.go")))
+
+    def module_version(self, module: str) -> str | None:
+        """The version a third-party module's source declares (grpc-go's version.go), when it does."""
+        folder = self.package_dir(module)
+        version_file = folder / "version.go" if folder else None
+        if version_file is None or not version_file.is_file():
+            return None
+        m = re.search(r'Version\s*=\s*"v?(\d+\.\d+)', version_file.read_text(encoding="utf-8"))
+        return m.group(1) if m else None
+
+    def package_dir(self, path: str) -> Path | None:
+        for root in (self.src, self.src / "vendor", self.gopath_src):
+            if root is not None and (root / path).is_dir() and any((root / path).glob("*.go")):
+                return root / path
+        return None
+
+    def _sources(self, path: str) -> list[str]:
+        folder = self.package_dir(path)
+        if folder is None:
+            return []
+        return [f.read_text(encoding="utf-8", errors="replace") for f in sorted(folder.glob("*.go")) if not f.name.endswith("_test.go")]
+
+    def functions(self, path: str) -> frozenset[str]:
+        """Every function of a package as a traceback names it, with its closures (func1…) and go wrappers."""
+        if path not in self._functions:
+            names: set[str] = set()
+            for text in self._sources(path):
+                matches = list(_FUNC.finditer(text))
+                for i, m in enumerate(matches):
+                    ptr, recv, recv_params, name, type_params = m.groups()
+                    if recv:
+                        recv_name = f"{recv}[...]" if recv_params else recv
+                        full = f"{path}.(*{recv_name}).{name}" if ptr else f"{path}.{recv_name}.{name}"
+                    else:
+                        full = f"{path}.{name}" + ("[...]" if type_params else "")
+                    names.add(full)
+                    body = text[m.end() : matches[i + 1].start() if i + 1 < len(matches) else len(text)]
+                    names.update(f"{full}.func{n}" for n in range(1, len(_FUNC_LITERAL.findall(body)) + 1))
+                    names.update(f"{full}.gowrap{n}" for n in range(1, len(_GO_CALL.findall(body)) + 1))
+            self._functions[path] = frozenset(names)
+        return self._functions[path]
+
+    def exported(self, path: str) -> frozenset[str]:
+        """Exported names of a package: funcs, types, vars, consts, and methods as Type.Method."""
+        if path not in self._exported:
+            names: set[str] = set()
+            for text in self._sources(path):
+                for ptr, recv, _, name, _ in _FUNC.findall(text):
+                    names.add(f"{recv}.{name}" if recv else name)
+                names.update(re.findall(r"^(?:type|var|const)\s+([A-Z]\w*)", text, re.M))
+                names.update(re.findall(r"^\t([A-Z]\w*)(?:\s*,\s*\w+)*\s+(?:=|[\w.*\[\]]+\s*(?:=|$))", text, re.M))
+                names.update(re.findall(r"^\t([A-Z]\w*)\s+\S", text, re.M))  # struct fields (Cmd.WaitDelay)
+            self._exported[path] = frozenset(names)
+        return self._exported[path]
+
+    @cached_property
+    def package_paths_by_name(self) -> dict[str, list[str]]:
+        """Standard-library import paths by their last element (cgo -> runtime/cgo)."""
+        found: dict[str, list[str]] = {}
+        for go_file in self.src.glob("**/*.go"):
+            rel = go_file.parent.relative_to(self.src).as_posix()
+            if rel.startswith(("cmd", "vendor")) or "internal" in rel.split("/") or "testdata" in rel:
+                continue
+            paths = found.setdefault(rel.rsplit("/", 1)[-1], [])
+            if rel not in paths:
+                paths.append(rel)
+        return found
+
+
+def _unescape(pattern: str) -> str:
+    return re.sub(r"\\(.)", r"\1", pattern)
+
+
+def packages_named_in(pattern: str) -> list[str]:
+    """The package paths a frame regex spells out, in order (`net/http` in `^net/http\\.\\(\\*conn\\)\\.serve$`)."""
+    out = []
+    for path in _PACKAGE_IN_PATTERN.findall(_unescape(pattern)):
+        if path not in out:
+            out.append(path)
+    return out
+
+
+def is_user_code_pattern(pattern: str) -> bool:
+    """Frames of the program itself (main.main, cgo stubs): no toolchain source to check them against."""
+    return bool(re.search(r"(^|[^\w])main\\?\.|_Cfunc_", pattern))
+
+
+def check_frame_pattern(source: GoSource, pattern: str, context: Sequence[str] = ()) -> str | None:
+    """Why a frame regex matches no function in the source of the packages it names, or None when one matches.
+
+    A regex that names no package (`\\(\\*Transport\\)\\.newClientConn`) is checked
+    against the packages of `context`, the other frames of its signature.
+    """
+    if is_user_code_pattern(pattern):
+        return None
+    def existing(patterns: Iterable[str]) -> list[str]:
+        named = [p for other in patterns for p in packages_named_in(other)]
+        return [p for p in dict.fromkeys(named) if source.package_dir(p) is not None]
+
+    packages = existing([pattern]) or existing(context)
+    if not packages:
+        return "names no package found in GOROOT or the GOPATH source tree"
+    regex = re.compile(pattern)
+    if any(regex.search(name) for p in packages for name in source.functions(p)):
+        return None
+    return f"matches no function in {', '.join(packages)}"
+
+
+def _texts(entry: Entry) -> Iterable[tuple[str, str]]:
+    """Every prose text of an entry with the field it comes from."""
+    for name in ("title", "summary", "why", "dump_note", "heap_note"):
+        value = getattr(entry, name)
+        yield f"{name}.en", value.en
+        yield f"{name}.zh", value.zh
+    for name in ("symptoms", "fix", "pitfalls"):
+        value = getattr(entry, name)
+        for lang in ("en", "zh"):
+            for i, text in enumerate(value.get(lang)):
+                yield f"{name}.{lang}[{i}]", text
+    for i, text in enumerate(entry.errors):
+        yield f"errors[{i}]", text
+    for i, text in enumerate(entry.keywords):
+        yield f"keywords[{i}]", text
+    for i, text in enumerate(entry.commands):
+        yield f"commands[{i}]", text
+    for i, note in enumerate(entry.go_versions):
+        yield f"go_versions[{i}].en", note.note.en
+        yield f"go_versions[{i}].zh", note.note.zh
+
+
+def godebug_names(text: str) -> list[str]:
+    names = [n.split("=")[0] for group in _GODEBUG_LIST.findall(text) for n in group.split(",") if n]
+    names += [a or b for a, b in _GODEBUG_NAMED.findall(text)]
+    return list(dict.fromkeys(names))
+
+
+def _version_tuple(version: str) -> tuple[int, int]:
+    major, minor = version.lstrip("v").split(".")[:2]
+    return int(major), int(minor)
+
+
+def check_entry(entry: Entry, source: GoSource, all_entries: Sequence[Entry] = ()) -> list[Unconfirmed]:
+    """The claims of one entry that the toolchain's source does not confirm."""
+    problems: list[Unconfirmed] = []
+
+    def fail(field_name: str, claim: str, reason: str) -> None:
+        problems.append(Unconfirmed(entry.id, field_name, claim, reason))
+
+    states = source.wait_reasons | source.statuses
+    for i, sig in enumerate(entry.dump_signatures):
+        where = f"dump.signatures[{i}]"
+        if sig.go_before:
+            if _version_tuple(sig.go_before) > source.version:
+                fail(f"{where}.go_before", sig.go_before, "is not older than the toolchain, so it must be checked against it")
+            continue
+        if sig.module_since:
+            module, _, since = sig.module_since.partition(" ")
+            installed = source.module_version(module)
+            if installed is None or _version_tuple(installed) < _version_tuple(since):
+                continue  # the installed source predates these frames: nothing to check them against
+        for state in sig.states:
+            if state not in states:
+                fail(f"{where}.states", state, "is not a wait reason or status this runtime can write")
+        for j, pattern in enumerate(sig.frames):
+            reason = check_frame_pattern(source, pattern)
+            if reason:
+                fail(f"{where}.frames[{j}]", pattern, reason)
+        if sig.created_by:
+            reason = check_frame_pattern(source, sig.created_by, sig.frames)
+            if reason:
+                fail(f"{where}.created_by", sig.created_by, reason)
+    for i, pattern in enumerate(entry.heap_frames):
+        reason = check_frame_pattern(source, pattern)
+        if reason:
+            fail(f"heap.frames[{i}]", pattern, reason)
+
+    for i, note in enumerate(entry.go_versions):
+        if _version_tuple(note.version) > source.version:
+            fail(f"go_versions[{i}].version", note.version, f"is newer than the toolchain (go{source.version[0]}.{source.version[1]})")
+        for path, name, member in _API.findall(note.note.en):
+            _check_api(source, f"go_versions[{i}].en", path, name, member, fail)
+        for metric in _METRIC.findall(note.note.en):
+            _check_metric(source, f"go_versions[{i}].en", metric, fail)
+
+    every_note = [n for e in (all_entries or [entry]) for n in e.go_versions]
+    for field_name, text in _texts(entry):
+        for name in godebug_names(text):
+            if name in source.godebug_removed:
+                minor = source.godebug_removed[name]
+                said = any(n.version == f"1.{minor}" and name in n.note.en and "removed" in n.note.en for n in entry.go_versions)
+                if not said:
+                    fail(field_name, f"GODEBUG {name}", f"was removed in Go 1.{minor}; say so in a go_versions note for 1.{minor}")
+            elif name not in source.godebug_settings:
+                fail(field_name, f"GODEBUG {name}", "is not a GODEBUG setting of this toolchain")
+        for name in _GOEXPERIMENT.findall(text):
+            if name in source.experiments:
+                continue
+            gone = any(name in n.note.en and re.search(r"\b(deleted|removed)\b", n.note.en) for n in every_note)
+            if not gone:
+                fail(field_name, f"GOEXPERIMENT {name}", "is not an experiment of this toolchain, and no note says it was removed")
+    return problems
+
+
+def _check_api(source: GoSource, where: str, path: str, name: str, member: str, fail) -> None:
+    candidates = [path] if "/" in path else source.package_paths_by_name.get(path, [])
+    candidates = [p for p in candidates if source.package_dir(p) is not None]
+    if not candidates:
+        return  # not a standard-library package name (a variable such as t.Cleanup or Cmd.WaitDelay)
+    wanted = f"{name}.{member}" if member else name
+    if not any(wanted in source.exported(p) or (member and name in source.exported(p) and f"{name}.{member}" in source.exported(p)) for p in candidates):
+        fail(where, f"{path}.{wanted}", f"is not an exported name of {', '.join(candidates)}")
+
+
+def _check_metric(source: GoSource, where: str, metric: str, fail) -> None:
+    m = re.match(r"(.*)\{([^}]*)\}(.*)", metric)
+    names = [f"{m.group(1)}{alt}{m.group(3)}" for alt in m.group(2).split(",")] if m else [metric]
+    for name in names:
+        if name not in source.metrics:
+            fail(where, name, "is not a runtime/metrics name of this toolchain")
