@@ -126,3 +126,47 @@ def test_a_removed_godebug_needs_a_note_saying_so(kb, source):
         go_versions=(*entry.go_versions, GoVersionNote("1.27", Localized("The asynctimerchan GODEBUG was removed.", "已删除"))),
     )
     assert check_entry(entry, source) == []
+
+
+def _pkg_go_dev_claims(kb):
+    """(entry, url, package, anchor) for each pkg.go.dev reference."""
+    from urllib.parse import urlparse
+
+    for entry in kb.entries.values():
+        for url in entry.references:
+            parts = urlparse(url)
+            if parts.netloc == "pkg.go.dev":
+                yield entry.id, url, parts.path.strip("/").split("@")[0], parts.fragment
+
+
+def test_pkg_go_dev_references_name_packages_and_identifiers_that_exist(kb, source):
+    # No network here: a reference to a package's documentation is checked against that package's source.
+    missing = []
+    checked = 0
+    for entry_id, url, package, anchor in _pkg_go_dev_claims(kb):
+        if source.package_dir(package) is None:
+            if "." not in package.split("/")[0]:
+                missing.append(f"{entry_id}: {url}: no standard-library package {package}")
+            continue  # a module not installed in the GOPATH source tree
+        checked += 1
+        exported = source.exported(package)
+        name, _, member = anchor.partition(".")
+        # T.Cleanup is documented on T but declared on an embedded type: accept a promoted method.
+        promoted = member and name in exported and any(x.endswith(f".{member}") for x in exported)
+        if anchor and anchor not in exported and not promoted:
+            missing.append(f"{entry_id}: {url}: {package} has no exported {anchor}")
+    assert checked >= 40
+    assert missing == []
+
+
+def test_release_notes_referenced_are_of_released_versions(kb, source):
+    import re
+
+    newer = [
+        f"{e.id}: {url}"
+        for e in kb.entries.values()
+        for url in e.references
+        for minor in re.findall(r"go\.dev/doc/go1\.(\d+)", url)
+        if (1, int(minor)) > source.version
+    ]
+    assert newer == []
