@@ -1,0 +1,95 @@
+"""Build KB examples with the leak harness (tests/fixtures/leakrun/harness.go) and run them.
+
+Each example's `func main()` becomes `exampleMain`, the harness supplies main, and
+all examples are built by one `go build -o DIR` in a GOPATH-mode tree (the Go build
+cache is shared with the compile tests). Runs are parallel: they mostly sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from goleakhelp.knowledge.gocompile import SYSTEM_GOPATH
+
+HARNESS = Path(__file__).resolve().parents[1] / "fixtures" / "leakrun" / "harness.go"
+_MAIN = re.compile(r"^func main\(\) \{", re.M)
+_RESULT = re.compile(r"^LEAKRUN (.*)$", re.M)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run left behind, beyond what the process had before the example."""
+
+    name: str
+    ran: bool  # the harness reported (the example did not exit the process or crash)
+    output: str
+    returned: bool = False  # exampleMain returned within RUN_FOR
+    goroutines: int = 0  # still running after the settle time
+    files: int = 0  # descriptors still open after the settle time
+    peak_goroutines: int = 0  # most goroutines alive at once while the example ran
+    peak_files: int = 0  # most descriptors open at once while the example ran
+    threads: int = 0  # OS threads created and not exited
+    heap: int = 0  # bytes of live heap after a GC
+    rss: int = 0  # resident bytes
+
+
+_LOCAL_PORT = re.compile(r"(?:localhost)?:8080\b")
+_SERVES = re.compile(r"ListenAndServe|net\.Listen|httptest\.")
+
+
+def run_examples(go: str, examples: dict[str, str], run_for: str = "5s", settle: str = "3s", jobs: int = 8) -> dict[str, RunResult]:
+    """Build and run each named Go example (a whole package main); results by name.
+
+    Examples that use port 8080 run one at a time after the others; those that are
+    only its clients get the harness's HTTP server there.
+    """
+    with tempfile.TemporaryDirectory(prefix="goleakhelp-leakrun-") as tmp:
+        root = Path(tmp)
+        for name, src in examples.items():
+            pkg = root / "src" / "leakrun" / name
+            pkg.mkdir(parents=True)
+            (pkg / "example.go").write_text(_MAIN.sub("func exampleMain() {", src, count=1), encoding="utf-8")
+            (pkg / "harness.go").write_text(HARNESS.read_text(encoding="utf-8"), encoding="utf-8")
+        env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOTOOLCHAIN="local", CGO_ENABLED="1")
+        env["GOPATH"] = os.pathsep.join([str(root)] + ([str(SYSTEM_GOPATH)] if SYSTEM_GOPATH.is_dir() else []))
+        bin_dir = root / "bin"
+        bin_dir.mkdir()
+        build = subprocess.run(
+            [go, "build", "-o", str(bin_dir), *[f"leakrun/{n}" for n in examples]],
+            cwd=root / "src", env=env, capture_output=True, text=True,
+        )
+        if build.returncode != 0:
+            raise RuntimeError(build.stdout + build.stderr)
+
+        def run(name: str) -> RunResult:
+            work = root / "work" / name
+            work.mkdir(parents=True)
+            try:
+                run_env = dict(env, RUN_FOR=run_for, SETTLE=settle)
+                if _LOCAL_PORT.search(examples[name]) and not _SERVES.search(examples[name]):
+                    run_env["SERVE_HTTP"] = "127.0.0.1:8080"
+                proc = subprocess.run(
+                    [str(bin_dir / name)], cwd=work, env=run_env,
+                    capture_output=True, text=True, timeout=60,
+                )
+                output = proc.stdout + proc.stderr
+            except subprocess.TimeoutExpired as exc:
+                output = f"timed out: {exc}"
+            m = _RESULT.search(output)
+            if not m:
+                return RunResult(name, False, output[-2000:])
+            fields = dict(pair.split("=", 1) for pair in m.group(1).split())
+            returned = fields.pop("returned") == "true"
+            return RunResult(name, True, output[-2000:], returned, **{k: int(v) for k, v in fields.items()})
+
+        serial = [n for n, src in examples.items() if _LOCAL_PORT.search(src)]
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = {r.name: r for r in pool.map(run, [n for n in examples if n not in serial])}
+        results.update((n, run(n)) for n in serial)
+        return results
