@@ -19,7 +19,7 @@ from goleakhelp.knowledge.analysis import CJK
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("泄漏", "泄露", "leak"),
     ("内存泄漏", "内存泄露", "memory leak"),
-    ("协程", "goroutine", "go 程"),
+    ("协程", "goroutine"),
     ("闭包", "closure", "匿名函数", "func literal"),
     ("句柄", "文件描述符", "fd", "file descriptor", "描述符"),
     ("通道", "管道", "channel", "chan"),
@@ -61,7 +61,6 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("无缓冲", "unbuffered"),
     ("接收", "receive", "recv"),
     ("发送", "send"),
-    ("增长", "上涨", "一直涨", "暴涨", "growing", "grows"),
     ("缓冲区", "buffer", "buffered"),
     ("单元测试", "测试", "test"),
     ("循环", "loop"),
