@@ -123,7 +123,7 @@ def test_interactive_session_as_a_person_sees_it(terminal, tmp_path):
     history = (tmp_path / "data" / "chat_history").read_text(encoding="utf-8")
     assert "why does time.After in a loop leak?" in history
     assert "goroutine 1 [" not in history  # a big paste is not kept in history
-    assert not (tmp_path / ".goleakhelp_history").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "hostile.txt"]
+    assert not (tmp_path / ".goleakhelp_history").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["data", "hostile.txt"]
 
 
 def test_ctrl_c_leaves_cleanly(terminal):

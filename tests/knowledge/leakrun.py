@@ -1,8 +1,10 @@
 """Build KB examples with the leak harness (tests/fixtures/leakrun/harness.go) and run them.
 
-Each example's `func main()` becomes `exampleMain`, the harness supplies main, and
-all examples are built by one `go build -o DIR` in a GOPATH-mode tree (the Go build
-cache is shared with the compile tests). Runs are parallel: they mostly sleep.
+Each example becomes a package of its own (`package main` renamed, `func main()`
+exported as Main) and the harness's main package imports them all, so one
+`go build` in a GOPATH-mode tree compiles them (the Go build cache is shared with
+the compile tests) and links a single binary; each run names its example. Runs
+are parallel: they mostly sleep.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from goleakhelp.knowledge.gocompile import SYSTEM_GOPATH
 
 HARNESS = Path(__file__).resolve().parents[1] / "fixtures" / "leakrun" / "harness.go"
 _MAIN = re.compile(r"^func main\(\) \{", re.M)
+_PACKAGE = re.compile(r"^package main\b", re.M)
 _RESULT = re.compile(r"^LEAKRUN (.*)$", re.M)
 
 
@@ -51,19 +54,26 @@ def run_examples(go: str, examples: dict[str, str], run_for: str = "5s", settle:
     """
     with tempfile.TemporaryDirectory(prefix="goleakhelp-leakrun-") as tmp:
         root = Path(tmp)
-        for name, src in examples.items():
-            pkg = root / "src" / "leakrun" / name
+        imports, table = [], []
+        for i, (name, src) in enumerate(examples.items()):
+            ident = re.sub(r"\W", "_", name)
+            pkg = root / "src" / "leakrun" / ident
             pkg.mkdir(parents=True)
-            (pkg / "example.go").write_text(_MAIN.sub("func exampleMain() {", src, count=1), encoding="utf-8")
-            (pkg / "harness.go").write_text(HARNESS.read_text(encoding="utf-8"), encoding="utf-8")
+            src = _MAIN.sub("func Main() {", _PACKAGE.sub(f"package {ident}", src, count=1), count=1)
+            (pkg / "example.go").write_text(src, encoding="utf-8")
+            imports.append(f'\tex{i} "leakrun/{ident}"')
+            table.append(f'\t"{name}": ex{i}.Main,')
+        harness = root / "src" / "leakrun" / "harness"
+        harness.mkdir()
+        (harness / "harness.go").write_text(HARNESS.read_text(encoding="utf-8"), encoding="utf-8")
+        (harness / "examples.go").write_text(
+            "package main\n\nimport (\n" + "\n".join(imports) + "\n)\n\nvar examples = map[string]func(){\n" + "\n".join(table) + "\n}\n",
+            encoding="utf-8",
+        )
         env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOTOOLCHAIN="local", CGO_ENABLED="1")
         env["GOPATH"] = os.pathsep.join([str(root)] + ([str(SYSTEM_GOPATH)] if SYSTEM_GOPATH.is_dir() else []))
-        bin_dir = root / "bin"
-        bin_dir.mkdir()
-        build = subprocess.run(
-            [go, "build", "-o", str(bin_dir), *[f"leakrun/{n}" for n in examples]],
-            cwd=root / "src", env=env, capture_output=True, text=True,
-        )
+        binary = root / "leakrun"
+        build = subprocess.run([go, "build", "-o", str(binary), "."], cwd=harness, env=env, capture_output=True, text=True)
         if build.returncode != 0:
             raise RuntimeError(build.stdout + build.stderr)
 
@@ -75,7 +85,7 @@ def run_examples(go: str, examples: dict[str, str], run_for: str = "5s", settle:
                 if _LOCAL_PORT.search(examples[name]) and not _SERVES.search(examples[name]):
                     run_env["SERVE_HTTP"] = "127.0.0.1:8080"
                 proc = subprocess.run(
-                    [str(bin_dir / name)], cwd=work, env=run_env,
+                    [str(binary), name], cwd=work, env=run_env,
                     capture_output=True, text=True, timeout=60,
                 )
                 output = proc.stdout + proc.stderr
