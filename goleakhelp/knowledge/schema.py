@@ -229,7 +229,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
             min_count = 0
         go_before = sig.get("go_before")
         if go_before is not None and not GO_VERSION_PATTERN.match(str(go_before)):
-            c.fail(f"{field}.go_before", f"{go_before!r} is not a Go version like \"1.24\" (quote it in YAML)")
+            c.fail(f"{field}.go_before", f"{go_before!r} is not a Go version like \"1.23\" (quote it in YAML)")
             go_before = None
         module_since = sig.get("module_since")
         if module_since is not None and not re.match(r"^\S+ v?\d+\.\d+(\.\d+)?$", str(module_since)):
