@@ -101,3 +101,20 @@ def test_error_message_finds_its_entry(handle):
     assert search("context deadline exceeded", handle=handle).hits
     ids = [h.id for h in search("fatal error: all goroutines are asleep - deadlock!", handle=handle, limit=3).hits]
     assert ids
+
+
+def test_chinese_synonyms_are_words_not_single_characters():
+    # A single character (程, 锁) matches inside unrelated words (进程, 死锁) once a query is split into bigrams.
+    from goleakhelp.knowledge.synonyms import SYNONYM_GROUPS
+
+    single = [w for group in SYNONYM_GROUPS for w in group if has_cjk(w) and len(w.replace(" ", "")) < 2]
+    assert single == []
+
+
+def test_expansion_adds_the_other_words_of_a_group_only():
+    from goleakhelp.knowledge.synonyms import expand
+
+    assert set(expand("句柄泄露").split()) >= {"文件描述符", "fd", "泄漏", "leak"}
+    assert "句柄" not in expand("句柄泄露")
+    assert expand("qwxz") == ""
+    assert "goroutine" not in expand("a goroutines count")  # whole words only
