@@ -118,6 +118,18 @@ class GoSource:
         return frozenset(re.findall(r'Name: "(\w+)"', known)) | frozenset(runtime_vars)
 
     @cached_property
+    def godebug_changed(self) -> dict[str, tuple[int, str]]:
+        """Settings whose default changed: the minor version and the value that restores the old behaviour."""
+        table = self._read("internal/godebugs/table.go")
+        known = table[table.index("var All = ") : table.index("type RemovedInfo")]
+        changed = {}
+        for line in known.splitlines():
+            name, minor, old = re.search(r'Name: "(\w+)"', line), re.search(r"Changed: (\d+)", line), re.search(r'Old: "(\w*)"', line)
+            if name and minor:
+                changed[name.group(1)] = (int(minor.group(1)), old.group(1) if old else "")
+        return changed
+
+    @cached_property
     def godebug_removed(self) -> dict[str, int]:
         table = self._read("internal/godebugs/table.go")
         removed = table[table.index("var Removed = ") :]
@@ -325,6 +337,13 @@ def check_entry(entry: Entry, source: GoSource, all_entries: Sequence[Entry] = (
                     fail(field_name, f"GODEBUG {name}", f"was removed in Go 1.{minor}; say so in a go_versions note for 1.{minor}")
             elif name not in source.godebug_settings:
                 fail(field_name, f"GODEBUG {name}", "is not a GODEBUG setting of this toolchain")
+            elif name in source.godebug_changed and field_name.startswith("go_versions["):
+                minor, old = source.godebug_changed[name]
+                note = entry.go_versions[int(field_name.split("[")[1].split("]")[0])]
+                if note.version != f"1.{minor}":
+                    fail(field_name, f"GODEBUG {name}", f"changed its default in Go 1.{minor}, not {note.version}")
+                elif old and not re.search(rf"\b{name}={old}\b", text):
+                    fail(field_name, f"GODEBUG {name}", f"the old behaviour comes back with {name}={old}; say so")
         for name in _GOEXPERIMENT.findall(text):
             if name in source.experiments:
                 continue

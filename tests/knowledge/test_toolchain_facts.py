@@ -209,3 +209,12 @@ def test_a_go_before_signature_is_checked_against_the_older_runtime(kb, source, 
     assert check_against_older(good, older, source) == []
     bad = _with_signature(kb.entries["finalizer-blocked"], states=(), frames=(r"^runtime\.runFinalizers$",), go_before="1.27")
     assert [p.claim for p in check_against_older(bad, older, source)] == [r"^runtime\.runFinalizers$"]
+
+
+def test_a_godebug_default_change_is_dated_and_undone_as_the_toolchain_says(kb, source):
+    entry = kb.entries["idle-goroutines"]
+    wrong_version = _with_note(entry, "1.26", "Dumps print labels (GODEBUG tracebacklabels=0 turns it off).")
+    assert [p.reason for p in check_entry(wrong_version, source)] == ["changed its default in Go 1.27, not 1.26"]
+    wrong_value = _with_note(entry, "1.27", "Dumps print labels (GODEBUG tracebacklabels=1 turns it off).")
+    assert [p.claim for p in check_entry(wrong_value, source)] == ["GODEBUG tracebacklabels"]
+    assert check_entry(_with_note(entry, "1.27", "Dumps print labels (GODEBUG tracebacklabels=0 turns it off)."), source) == []
