@@ -42,20 +42,34 @@ class RunResult:
     rss: int = 0  # resident bytes
 
 
-_LOCAL_PORT = re.compile(r"(?:localhost)?:8080\b")
+_PORT_8080 = re.compile(r"(?<=:)8080\b")
 _SERVES = re.compile(r"ListenAndServe|net\.Listen|httptest\.")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def run_examples(go: str, examples: dict[str, str], run_for: str = "5s", settle: str = "3s", jobs: int = 8) -> dict[str, RunResult]:
     """Build and run each named Go example (a whole package main); results by name.
 
-    Examples that use port 8080 run one at a time after the others; those that are
-    only its clients get the harness's HTTP server there.
+    Examples that use port 8080 get a free port of their own instead, so runs (and
+    other programs on the machine) do not meet there; those that are only clients
+    of it get the harness's HTTP server on that port.
     """
     with tempfile.TemporaryDirectory(prefix="goleakhelp-leakrun-") as tmp:
         root = Path(tmp)
-        imports, table = [], []
+        imports, table, serve = [], [], {}
         for i, (name, src) in enumerate(examples.items()):
+            if _PORT_8080.search(src):
+                port = _free_port()
+                if not _SERVES.search(src):
+                    serve[name] = f"127.0.0.1:{port}"
+                src = _PORT_8080.sub(str(port), src)
             ident = re.sub(r"\W", "_", name)
             pkg = root / "src" / "leakrun" / ident
             pkg.mkdir(parents=True)
@@ -82,8 +96,8 @@ def run_examples(go: str, examples: dict[str, str], run_for: str = "5s", settle:
             work.mkdir(parents=True)
             try:
                 run_env = dict(env, RUN_FOR=run_for, SETTLE=settle)
-                if _LOCAL_PORT.search(examples[name]) and not _SERVES.search(examples[name]):
-                    run_env["SERVE_HTTP"] = "127.0.0.1:8080"
+                if name in serve:
+                    run_env["SERVE_HTTP"] = serve[name]
                 proc = subprocess.run(
                     [str(binary), name], cwd=work, env=run_env,
                     capture_output=True, text=True, timeout=60,
@@ -98,8 +112,5 @@ def run_examples(go: str, examples: dict[str, str], run_for: str = "5s", settle:
             returned = fields.pop("returned") == "true"
             return RunResult(name, True, output[-2000:], returned, **{k: int(v) for k, v in fields.items()})
 
-        serial = [n for n, src in examples.items() if _LOCAL_PORT.search(src)]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = {r.name: r for r in pool.map(run, [n for n in examples if n not in serial])}
-        results.update((n, run(n)) for n in serial)
-        return results
+            return {r.name: r for r in pool.map(run, examples)}
