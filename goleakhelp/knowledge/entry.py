@@ -49,7 +49,11 @@ class DumpSignature:
     code. `source` (optional) holds regexes for the blocked line of user code; when
     that line can be read (`goleakhelp dump --src DIR`), a matching line confirms
     the entry and a non-matching one weakens it. `min_count` (optional) matches
-    only groups of at least that many goroutines.
+    only groups of at least that many goroutines. `go_before` (optional) marks a
+    signature of dumps written by Go releases before that version, whose frames
+    or wait reasons the current toolchain's source no longer has. `module_since`
+    (optional, "module version") marks frames of a third-party module that exist
+    only from that version on.
     """
 
     states: tuple[str, ...]
@@ -57,6 +61,8 @@ class DumpSignature:
     created_by: str | None
     source: tuple[str, ...] = ()
     min_count: int = 0  # match only groups at least this large (a pattern seen by sheer numbers)
+    go_before: str | None = None
+    module_since: str | None = None
 
 
 @dataclass(frozen=True)

@@ -231,12 +231,20 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         if not isinstance(min_count, int) or min_count < 0:
             c.fail(f"{field}.min_count", "must be a whole number of goroutines")
             min_count = 0
+        go_before = sig.get("go_before")
+        if go_before is not None and not GO_VERSION_PATTERN.match(str(go_before)):
+            c.fail(f"{field}.go_before", f"{go_before!r} is not a Go version like \"1.23\" (quote it in YAML)")
+            go_before = None
+        module_since = sig.get("module_since")
+        if module_since is not None and not re.match(r"^\S+ v?\d+\.\d+(\.\d+)?$", str(module_since)):
+            c.fail(f"{field}.module_since", f"{module_since!r} is not a module path and version like \"google.golang.org/grpc 1.56\"")
+            module_since = None
         for key in sig:
-            if key not in ("states", "frames", "created_by", "source", "min_count"):
-                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by, and optional source and min_count")
+            if key not in ("states", "frames", "created_by", "source", "min_count", "go_before", "module_since"):
+                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by, and optional source, min_count, go_before and module_since")
         if not states and not frames and created_by is None and not min_count:
             c.fail(field, "matches every goroutine: give states, frames, created_by or min_count")
-        signatures.append(DumpSignature(states, frames, created_by, source, min_count))
+        signatures.append(DumpSignature(states, frames, created_by, source, min_count, None if go_before is None else str(go_before), module_since))
     dump_note = c.localized_text(dump.get("note"), "dump.note")
 
     heap = c.mapping(data.get("heap"), "heap", ("frames", "note"))

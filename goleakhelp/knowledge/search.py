@@ -15,6 +15,7 @@ from pathlib import Path
 
 from goleakhelp.knowledge.analysis import has_cjk
 from goleakhelp.knowledge.index import EN_FIELDS, ZH_FIELDS, IndexHandle, open_index
+from goleakhelp.knowledge.synonyms import expand
 
 MAX_QUERY_CHARS = 2000
 # No KB word is this long; correcting a longer "word" (a pasted hash, a run of one letter)
@@ -24,6 +25,8 @@ MAX_CORRECTIONS = 24  # unknown words looked up per query: a symptom has a handf
 # A symptom is most often answered by a leak pattern; techniques (how to collect
 # evidence) and not-a-leak entries still show, lower, when they match as well.
 KIND_PRIOR = {"pattern": 1.0, "technique": 0.8, "not-a-leak": 0.7}
+# A synonym the user did not type counts for less than the words they did.
+SYNONYM_WEIGHT = 0.5
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -114,12 +117,12 @@ def _best_match(query_terms: set[str], texts: Sequence[str], text_terms: Sequenc
     return best, best_text
 
 
-def _query_terms(searcher, text: str) -> dict[str, list[str]]:
+def _query_terms(searcher, text: str, chinese: bool) -> dict[str, list[str]]:
     """The query's terms for each searched field, analysed with that field's own analyzer."""
     schema = searcher.schema
     cache: dict[int, list[str]] = {}
     terms = {}
-    fields = [*EN_FIELDS, *(ZH_FIELDS if has_cjk(text) else ())]
+    fields = [*EN_FIELDS, *(ZH_FIELDS if chinese else ())]
     for name in fields:
         analyzer = schema[name].analyzer
         if id(analyzer) not in cache:
@@ -146,7 +149,9 @@ def search(
     en = searcher.schema["symptoms"].analyzer
     corrected = _correct(searcher, query, en)
     text = f"{query} {corrected}" if corrected else query
-    field_terms = _query_terms(searcher, text)
+    chinese = has_cjk(text)
+    field_terms = _query_terms(searcher, text, chinese)
+    synonym_terms = _query_terms(searcher, expand(text), chinese)
     boosts = {**EN_FIELDS, **ZH_FIELDS}
     # Terms absent from a field cannot score there; leaving them out keeps the query small.
     clauses = [
@@ -154,6 +159,12 @@ def search(
         for name, terms in field_terms.items()
         for term in terms
         if (name, term) in reader
+    ]
+    clauses += [
+        Term(name, term, boost=boosts[name] * SYNONYM_WEIGHT)
+        for name, terms in synonym_terms.items()
+        for term in terms
+        if (name, term) in reader and term not in field_terms[name]
     ]
     if not clauses:
         return SearchResult(query, corrected, [])

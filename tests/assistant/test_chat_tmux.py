@@ -59,12 +59,12 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path):
+def terminal(tmp_path, index_cache):
     # One tmux server per test: reusing a socket right after kill-server races with its shutdown.
     socket = f"goleakhelp-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     env = {
         "GOLEAKHELP_DATA_DIR": str(tmp_path / "data"),
-        "GOLEAKHELP_CACHE_DIR": str(tmp_path / "cache"),
+        "GOLEAKHELP_CACHE_DIR": str(index_cache),
         "LANG": "C.UTF-8",
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
@@ -123,7 +123,7 @@ def test_interactive_session_as_a_person_sees_it(terminal, tmp_path):
     history = (tmp_path / "data" / "chat_history").read_text(encoding="utf-8")
     assert "why does time.After in a loop leak?" in history
     assert "goroutine 1 [" not in history  # a big paste is not kept in history
-    assert not (tmp_path / ".goleakhelp_history").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "hostile.txt"]
+    assert not (tmp_path / ".goleakhelp_history").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["data", "hostile.txt"]
 
 
 def test_ctrl_c_leaves_cleanly(terminal):

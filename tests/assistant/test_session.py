@@ -9,16 +9,9 @@ from goleakhelp.assistant.session import Session
 from tests.dumps.conftest import fixture_text
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    from goleakhelp.knowledge.index import open_index
-
-    return open_index((), tmp_path_factory.mktemp("index"))
-
-
 @pytest.fixture
-def session(kb, index):
-    return Session(kb, index=index)
+def session(kb, index_handle):
+    return Session(kb, index=index_handle)
 
 
 def _explanation(reply):
@@ -108,8 +101,8 @@ def test_slash_commands(session):
     assert session.handle("/quit").quit
 
 
-def test_lang_chosen_by_the_user_is_kept(kb, index):
-    session = Session(kb, "en", lang_fixed=True, index=index)
+def test_lang_chosen_by_the_user_is_kept(kb, index_handle):
+    session = Session(kb, "en", lang_fixed=True, index=index_handle)
     session.handle("goroutine 数量一直增长怎么办")
     assert session.lang == "en"
 

@@ -129,6 +129,22 @@ def test_unknown_wait_reason_is_rejected(tmp_path, entry):
     assert any("dump.signatures[0].states[0]: 'chan sending' is not a Go wait reason or goroutine status" in p for p in _problems(tmp_path))
 
 
+def test_older_version_marks_on_a_signature_are_validated(tmp_path, entry):
+    sig = entry["dump"]["signatures"][0]
+    sig["go_before"] = "1.27"
+    sig["module_since"] = "google.golang.org/grpc 1.56"
+    _write(tmp_path, "team-leak.yaml", entry)
+    assert _problems(tmp_path) == []
+    loaded = load_knowledge_base([tmp_path]).entries["team-leak"].dump_signatures[0]
+    assert (loaded.go_before, loaded.module_since) == ("1.27", "google.golang.org/grpc 1.56")
+    sig["go_before"] = "go1.27"
+    sig["module_since"] = "grpc"
+    _write(tmp_path, "team-leak.yaml", entry)
+    problems = _problems(tmp_path)
+    assert any("dump.signatures[0].go_before: 'go1.27' is not a Go version" in p for p in problems)
+    assert any("dump.signatures[0].module_since: 'grpc' is not a module path and version" in p for p in problems)
+
+
 def test_bad_choice_and_id_are_named(tmp_path, entry):
     entry["kind"] = "bug"
     entry["id"] = "Team_Leak"
