@@ -186,6 +186,39 @@ class HeapReport:
     notes: tuple[str, ...]
 
 
+# -- labels ------------------------------------------------------------------------------
+
+
+def short_function(name: str) -> str:
+    """The function name with type arguments collapsed: `newEntryNode[go.shape.int,...]` -> `newEntryNode[...]`."""
+    out, depth = [], 0
+    for ch in name:
+        if ch == "[":
+            if depth == 0:
+                out.append("[...]")
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def where_frames(frames: tuple[Frame, ...]) -> str:
+    """"allocator ← user function (file:line)": what allocated, and for which line of the program."""
+    allocator = next((f for f in frames if not is_runtime(f)), frames[0] if frames else None)
+    user = next((f for f in frames if is_user_code(f)), None)
+    if allocator is None:
+        return "?"
+    text = short_function(allocator.function)
+    anchor = user or allocator
+    if user is not None and user is not allocator:
+        text += f" ← {short_function(user.function)}"
+    if anchor.location:
+        text += f" ({anchor.location})"
+    return text
+
+
 # -- reading -----------------------------------------------------------------------------
 
 

@@ -9,11 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from goleakhelp.dumps.group import is_runtime, is_user_code
 from goleakhelp.dumps.model import Frame
 from goleakhelp.i18n import label
 from goleakhelp.knowledge.entry import Entry
-from goleakhelp.profiles.heap import MIN_SHARE, HeapReport, HeapSite, Holder, PatternCoverage, SiteFinding, leading_patterns
+from goleakhelp.profiles.heap import (
+    MIN_SHARE,
+    HeapReport,
+    HeapSite,
+    Holder,
+    PatternCoverage,
+    SiteFinding,
+    leading_patterns,
+    short_function,
+    where_frames,
+)
 
 MIN_HOLDER_SHARE = 0.001  # unexplained memory below this is not worth a line
 WHERE_LINES = 3  # sites shown per pattern
@@ -65,42 +74,12 @@ def format_bytes(n: int) -> str:
     return f"{n} B"
 
 
-def short_function(name: str) -> str:
-    """The function name with type arguments collapsed: `newEntryNode[go.shape.int,...]` -> `newEntryNode[...]`."""
-    out, depth = [], 0
-    for ch in name:
-        if ch == "[":
-            if depth == 0:
-                out.append("[...]")
-            depth += 1
-        elif ch == "]" and depth:
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
-
-
 def _frame(frame: Frame) -> str:
     return f"{short_function(frame.function)}  {frame.location}".rstrip()
 
 
 def _where(site: HeapSite) -> str:
-    return _where_frames(site.frames)
-
-
-def _where_frames(frames: tuple[Frame, ...]) -> str:
-    """"allocator ← user function (file:line)": what allocated, and for which line of the program."""
-    allocator = next((f for f in frames if not is_runtime(f)), frames[0] if frames else None)
-    user = next((f for f in frames if is_user_code(f)), None)
-    if allocator is None:
-        return "?"
-    text = short_function(allocator.function)
-    anchor = user or allocator
-    if user is not None and user is not allocator:
-        text += f" ← {short_function(user.function)}"
-    if anchor.location:
-        text += f" ({anchor.location})"
-    return text
+    return where_frames(site.frames)
 
 
 def _share(share: float) -> str:
@@ -286,7 +265,7 @@ def heap_diff_view(diff, entries: Mapping[str, Entry], lang: str) -> HeapDiffVie
                 id=p.id,
                 title=entry.title.get(lang) if entry else p.id,
                 held=label("heapdiff_pattern_held", lang, bytes=format_bytes(p.grew_bytes), share=_share(p.share), places=len(p.places)),
-                where=tuple(f"{_where_frames(g.frames)}: {_signed(g.grew_bytes)}" for g in p.places[:WHERE_LINES]),
+                where=tuple(f"{where_frames(g.frames)}: {_signed(g.grew_bytes)}" for g in p.places[:WHERE_LINES]),
                 tied=p.tied,
                 note=entry.heap_note.get(lang) if entry else "",
                 fix=entry.quick_fix(lang) if entry else "",
@@ -308,7 +287,7 @@ def heap_diff_view(diff, entries: Mapping[str, Entry], lang: str) -> HeapDiffVie
         stack = [_frame(fr) for fr in g.frames[:STACK_LINES]]
         if len(g.frames) > STACK_LINES:
             stack.append(f"... {len(g.frames) - STACK_LINES} more")
-        sites.append(GrowthSiteView(f"{headline}  {_where_frames(g.frames)}", tuple(m.id for m in g.matches), tuple(stack)))
+        sites.append(GrowthSiteView(f"{headline}  {where_frames(g.frames)}", tuple(m.id for m in g.matches), tuple(stack)))
     from goleakhelp.profiles.heapdiff import MIN_SITE_GROWTH
 
     unexplained = label("heapdiff_unexplained", lang) if any(not g.matches for g in diff.growing) else None

@@ -1,0 +1,1 @@
+"""Watch a live service over time: sample its pprof endpoints, and find what keeps growing."""
