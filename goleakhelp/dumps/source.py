@@ -1,6 +1,9 @@
 """Get a dump's bytes from a file, stdin, a gzip file or a pprof URL, and turn them into text.
 
-Every failure is a UserError with one line saying what is wrong, never a traceback.
+`open_source` streams a plain file or stdin to the reader a few megabytes at a time, so
+a dump of a million goroutines is never held in memory whole; gzip input and URL answers
+are bounded and held as bytes. Every failure is a UserError with one line saying what is
+wrong, never a traceback.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +23,8 @@ URL_TIMEOUT_SECONDS = 30.0
 GZIP_MAGIC = b"\x1f\x8b"
 # runtime/pprof stops a debug=2 write when its buffer reaches 64 MiB.
 RUNTIME_TEXT_CAP = 64 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
+HEAD_BYTES = 65536
 
 
 @dataclass(frozen=True)
@@ -129,3 +135,79 @@ def load_text(source: str | None, stdin=None) -> DumpText:
     """Read and decode a dump; the bytes are not kept, only the text."""
     raw = read_input(source, stdin)
     return DumpText(decode(raw), raw.origin, len(raw.data))
+
+
+class DumpSource:
+    """A dump's bytes, read in chunks from the start as often as a reader asks.
+
+    `head` is the first 64 KiB (what forms are recognised by); `size` is the number of
+    bytes read so far, the whole input's size once a reader has gone through it.
+    """
+
+    def __init__(self, origin: str, head: bytes, chunks, size: int = 0, compressed: bool = False) -> None:
+        self.origin = origin
+        self.head = head
+        self._chunks = chunks
+        self.size = size
+        self.compressed = compressed
+
+    def chunks(self) -> Iterator[bytes]:
+        size = 0
+        for chunk in self._chunks():
+            size += len(chunk)
+            yield chunk
+        self.size = size
+
+    @classmethod
+    def from_bytes(cls, data: bytes, origin: str, compressed: bool = False) -> "DumpSource":
+        def chunks() -> Iterator[bytes]:
+            for start in range(0, len(data), CHUNK_BYTES):
+                yield data[start : start + CHUNK_BYTES]
+
+        return cls(origin, data[:HEAD_BYTES], chunks, len(data), compressed)
+
+    @classmethod
+    def from_text(cls, text: str, origin: str = "input") -> "DumpSource":
+        return cls.from_bytes(text.encode("utf-8", "surrogateescape"), origin)
+
+
+def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES) -> DumpSource:
+    """Like read_input, but a plain file is streamed from disk instead of read whole."""
+    if source and not source.startswith(("http://", "https://")) and source != "-":
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise UserError(f"{source} is a folder; give the dump file")
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise UserError(f"{source} is {size:,} bytes; the limit is {max_bytes:,}")
+            with path.open("rb") as f:
+                head = f.read(HEAD_BYTES)
+        except FileNotFoundError:
+            raise UserError(f"{source}: no such file") from None
+        except PermissionError:
+            raise UserError(f"{source}: permission denied") from None
+        except OSError as exc:
+            raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        if head[:2] != GZIP_MAGIC:
+            if not head.strip() and size <= HEAD_BYTES:
+                raise UserError(f"{source} is empty")
+            _refuse_binary(head, source, False)
+
+            def chunks() -> Iterator[bytes]:
+                try:
+                    with path.open("rb") as f:
+                        while chunk := f.read(CHUNK_BYTES):
+                            yield chunk
+                except OSError as exc:
+                    raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+
+            return DumpSource(source, head, chunks, size)
+    raw = read_input(source, stdin, max_bytes)
+    _refuse_binary(raw.data[:HEAD_BYTES], raw.origin, raw.compressed)
+    return DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
+
+
+def _refuse_binary(head: bytes, origin: str, compressed: bool) -> None:
+    if looks_binary(head):
+        decode(RawInput(head, origin, compressed))

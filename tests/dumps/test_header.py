@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from goleakhelp.dumps.readers.text import HEADER, parse_labels, parse_state
+from goleakhelp.dumps.header import HEADER_LINE as HEADER, parse_labels, parse_state
 
 
 @pytest.mark.parametrize(
@@ -20,18 +20,18 @@ from goleakhelp.dumps.readers.text import HEADER, parse_labels, parse_state
 )
 def test_header_fields(line, gid, state, extra):
     m = HEADER.match(line)
-    assert m and int(m.group(1)) == gid
-    head = parse_state(m.group(2))
-    assert head["state"] == state
+    assert m and int(m.group("id")) == gid
+    head = parse_state(m.group("state"))
+    assert head.state == state
     for key, value in extra.items():
-        assert head[key] == value
+        assert getattr(head, key) == value
 
 
 def test_labels_quoted_and_plain():
     line = 'goroutine 26 [select (no cases)] {handler: upload, "req id": 42}:'
     m = HEADER.match(line)
-    assert parse_state(m.group(2))["state"] == "select (no cases)"
-    assert parse_labels(m.group(3)) == (("handler", "upload"), ("req id", "42"))
+    assert parse_state(m.group("state")).state == "select (no cases)"
+    assert parse_labels(m.group("labels")) == (("handler", "upload"), ("req id", "42"))
 
 
 def test_labels_with_escaped_quotes_and_commas():
