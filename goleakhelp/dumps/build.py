@@ -39,13 +39,14 @@ class Interner:
 class GroupAcc:
     """One group while it is being read. `slots` count goroutines per distinct header."""
 
-    __slots__ = ("stack", "slots", "ids", "parents", "truncated")
+    __slots__ = ("stack", "slots", "ids", "parents", "created", "truncated")
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.slots: dict[int, list] = {}  # id(HeadState) -> [HeadState, count]
         self.ids: list[int] = []
-        self.parents: set = set()
+        self.parents: set[int] = set()
+        self.created: set[bytes] = set()  # raw `created by X in goroutine N` lines (fast reading)
         self.truncated = False
 
     def slot(self, head: HeadState) -> list:
@@ -125,7 +126,12 @@ class DumpBuilder:
                 locked += n
             if head.labels and head.labels not in labels and len(labels) < SAMPLE:
                 labels.append(head.labels)
-        parents = sorted(int(p) for p in acc.parents)
+        parents = set(acc.parents)
+        for line in acc.created:
+            at = line.rfind(b" in goroutine ")
+            if at > 0 and line[at + 14 :].isdigit():
+                parents.add(int(line[at + 14 :]))
+        parents = sorted(parents)[:PARENT_CAP]
         stack = acc.stack
         return GoroutineGroup(
             frames=stack.frames,

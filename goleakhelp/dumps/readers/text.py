@@ -27,13 +27,12 @@ from goleakhelp.dumps.model import DEADLOCK, FATAL, PANIC, SIGQUIT, TEST_TIMEOUT
 
 SHOWS = Shows(ids=True, wait_states=True, creators=True, counts=True)
 SOURCE_SUFFIXES = (".go", ".c", ".s", ".goc", ".h", ".cgo", ".S", ".cc", ".cpp")
+NO_CREATOR = range(PARENT_CAP)  # as full as a parent set gets: nothing is added to it
 FIRST_IDS = 4096  # ids remembered per dump to see a second dump start (the same ids again)
 MAX_LINE = 4096  # longer lines are no frame the runtime writes
 MAX_JOINS = 3  # hard-wrapped pieces joined back into one line
 WRAP_MIN = 40  # a line cut by hard-wrapping is at least this long
 
-# A frame's argument list at the end of its line: `(0xc000012345, {0x5a3b40, 0x1}, ...)`.
-ARGS = re.compile(rb"\([^()\n]{0,4000}\)$", re.M)
 _ELIDED = re.compile(r"^\.\.\.(?:\d{1,9}|additional) frames elided\.\.\.$")
 _ORIGIN = re.compile(r"^\[originating from goroutine (\d{1,19})\]:$")
 _INSTANCES = re.compile(r"^\s*(\d{1,9}) instances? of:?\s*$")
@@ -111,7 +110,7 @@ class TextReader:
         self.first_ids: set = set()
         self.heads: dict[str, HeadState] = {}
         self.locations: dict[str, tuple[str, int, bool] | None] = {}
-        self.cache: dict[bytes, tuple] = {}  # normalised block -> (group, slot), see feed_blocks
+        self.cache: dict[bytes, list] = {}  # a block's file lines -> its group's record, see _first_sight
         self.slow_keys: set[bytes] = set()
         self.partial = ""
         self.joins = 0
@@ -182,8 +181,9 @@ class TextReader:
         self.count = self.instances
         self.instances = 1
 
-    def _check_repeat(self, gid) -> None:
+    def _check_repeat(self, gid: int) -> None:
         """The same goroutine id again: a second dump starts here."""
+        gid = str(gid).encode()
         if gid in self.first_ids:
             self.builders.append(DumpBuilder("text", "goroutine-text", SHOWS))
             self.first_ids = set()
@@ -314,73 +314,99 @@ class TextReader:
     # --- whole blocks of runtime-written bytes -----------------------------------------
 
     def feed_blocks(self, chunk: bytes) -> None:
-        """`chunk` holds whole blocks separated by blank lines, with \\n line ends."""
-        blocks = ARGS.sub(b"()", chunk).split(b"\n\n")
+        """`chunk` holds whole blocks separated by blank lines, with \\n line ends.
+
+        A runtime-written block is a header, then a function line and a file line per frame.
+        The file lines (`\\t/src/main.go:14 +0x1d`: file, line and offset, so the code
+        address) are the same for every goroutine of a group, while the function lines
+        carry argument values and the `created by` line the parent's id; so the file lines
+        are the group's key and the rest is read only on a block's first sight."""
         cache = self.cache
-        for block in blocks:
-            if block[:10] != b"goroutine ":
-                self._slow_block(block)
-                cache = self.cache  # a slow block may have started another dump
+        first_ids = self.first_ids
+        for block in chunk.split(b"\n\n"):
+            lines = block.split(b"\n")
+            rec = cache.get(b"\n".join(lines[2::2]))
+            header = lines[0]
+            if rec is None or len(lines) != rec[2] or header[:10] != b"goroutine ":
+                self._slow_or_first_sight(block, lines)
+                cache, first_ids = self.cache, self.first_ids  # it may have started another dump
                 continue
-            nl = block.find(b"\n")
-            sp = block.find(b" ", 10, nl)
-            c = block.rfind(b" in goroutine ")
-            e = block.find(b"\n", c) if c > nl else len(block)
-            if nl < 0 or sp < 0 or e < 0:
-                self._slow_block(block)
-                cache = self.cache
+            sp = header.find(b" ", 10)
+            gid = header[10:sp]
+            if gid in first_ids or not gid.isdigit():
+                self._slow_block(block)  # the same id again (a second dump starts), or a redacted one
+                cache, first_ids = self.cache, self.first_ids
                 continue
-            gid = block[10:sp]
-            if c > nl:
-                key = block[sp:c] + block[e:]
-                parent = block[c + 14 : e]
-            else:
-                key = block[sp:]
-                parent = None
-            rec = cache.get(key)
-            if rec is None or not gid.isdigit() or int(gid) in self.first_ids:
-                # New text, a redacted id, or an id seen before (a second dump starts):
-                # read it line by line.
-                if key in self.slow_keys or not gid.isdigit() or rec is not None:
+            if len(first_ids) < FIRST_IDS:
+                first_ids.add(gid)
+            slot = rec[1].get(header[sp:])
+            if slot is None:
+                slot = self._head_slot(rec, header[sp:])
+                if slot is None:
                     self._slow_block(block)
-                else:
-                    self._first_sight(block, key)
-                cache = self.cache
-                continue
-            n = int(gid)
-            if len(self.first_ids) < FIRST_IDS:
-                self.first_ids.add(n)
-            acc, slot = rec
+                    continue
             slot[1] += 1
-            if len(acc.ids) < SAMPLE:
-                acc.ids.append(n)
-            if parent is not None and len(acc.parents) < PARENT_CAP and parent.isdigit():
-                acc.parents.add(int(parent))
+            ids = rec[3]
+            if len(ids) < SAMPLE:
+                ids.append(int(gid))
+            created = rec[4]
+            if len(created) < PARENT_CAP:
+                created.add(lines[-2])
         self.finish()
+
+    def _slow_or_first_sight(self, block: bytes, lines: list[bytes]) -> None:
+        header = lines[0]
+        sp = header.find(b" ", 10)
+        key = b"\n".join(lines[2::2])
+        if len(lines) >= 3 and header[:10] == b"goroutine " and sp > 0 and header[10:sp].isdigit() and key not in self.cache:
+            self._first_sight(block, key, len(lines))
+        else:
+            self._slow_block(block)
+
+    def _head_slot(self, rec: list, rest: bytes):
+        """The count slot for a header's text after the id (` [chan send, 5 minutes]:`)."""
+        m = self._header("goroutine 0" + rest.decode("utf-8", "replace"))
+        if m is None:
+            return None
+        state, labels = m.group("state"), m.group("labels")
+        key = state if labels is None else f"{state}\x00{labels}"
+        head = self.heads.get(key)
+        if head is None:
+            head = self.heads[key] = parse_state(state, labels)
+        slot = rec[1][rest] = rec[0].slot(head)
+        return slot
 
     def _slow_block(self, block: bytes) -> None:
         for line in block.decode("utf-8", "replace").split("\n"):
             self.feed_line(line)
         self.feed_line("")
 
-    def _first_sight(self, block: bytes, key: bytes):
-        """Read a block line by line; remember it when it was one plain goroutine."""
+    def _first_sight(self, block: bytes, key: bytes, nlines: int) -> None:
+        """Read a block line by line; remember it when it was one plain goroutine whose
+        every second line was a file line (so that `key` is what its group shares)."""
         builder, finished, outside = self.builder, self.finished, self.outside
         self._slow_block(block)
-        plain = (
+        if not (
             self.builder is builder
             and self.finished == finished + 1
             and self.outside == outside
             and not self.partial
             and self.last[2] is not None
             and self.last[3] == 1
-        )
-        if not plain:
-            self.slow_keys.add(key)
-            return None
+            and self._every_other_line_a_location(key, nlines)
+        ):
+            return
         acc, head = self.last[0], self.last[1]
-        rec = self.cache[key] = (acc, acc.slot(head))
-        return rec
+        header = block[: block.find(b"\n")]
+        rest = header[header.find(b" ", 10) :]
+        # [group, {header after the id: count slot}, lines per block, the group's id sample,
+        #  the group's `created by` lines (their parent ids are read when the dump is built)]
+        has_creator = block.split(b"\n")[-2].startswith(b"created by ")
+        self.cache[key] = [acc, {rest: acc.slot(head)}, nlines, acc.ids, acc.created if has_creator else NO_CREATOR]
+
+    def _every_other_line_a_location(self, key: bytes, nlines: int) -> bool:
+        files = key.decode("utf-8", "replace").split("\n")
+        return len(files) == (nlines - 1) // 2 and nlines % 2 == 1 and all(parse_location(f) is not None for f in files)
 
     def end(self) -> None:
         if self.partial:
