@@ -21,7 +21,7 @@ _TOTAL = re.compile(r"(?m)^.{0,200}?goroutine(?:leak)? profile: total \d{1,12}\s
 _DEBUG1_FRAME = re.compile(r"(?m)^#\t0x[0-9a-f]{1,16}\t\S")
 # A frame as the runtime writes it, a call line then its file line (tabs may have become spaces).
 _FRAME_PAIR = re.compile(r"(?m)^[^\S\n]{0,40}[\w./\-*()\[\]·]{1,300}\.[\w*()\[\]·.]{1,300}\([^()\n]{0,2000}\)[^\S\n]*\n[^\S\n]{0,40}(?:#011)?\S{1,1000}\.(?:go|c|s|goc):\d{1,9}\b")
-_FILE_LINE = re.compile(r"(?m)^.{0,200}?(?:\t|#011| {2,})\S{1,1000}\.(?:go|c|s|goc):\d{1,9}(?: \+0x[0-9a-f]{1,16})?\s*$")
+_FILE_LINE = re.compile(r"(?m)^.{0,200}?(?:\t|#011| {2,}|\) |^)\S{1,1000}\.(?:go|c|s|goc):\d{1,9}(?: \+0x[0-9a-f]{1,16})?\s*$")
 _TRACES = re.compile(r"(?m)^-{11}\+-{20,80}\s*$")
 
 
@@ -100,7 +100,10 @@ def _read_text(source: DumpSource, head: str) -> list[Dump]:
         # Runtime-written text: each distinct block is read once (see TextReader.feed_blocks).
         for data, last in _blocks(source):
             if last:  # not cut at a blank line: read it line by line
-                for line in data.decode("utf-8", "replace").split("\n"):
+                lines = data.decode("utf-8", "replace").split("\n")
+                if lines[-1] == "":
+                    lines.pop()  # the input's final line end, not a blank line
+                for line in lines:
                     reader.feed_line(line)
             else:
                 reader.feed_blocks(data)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from goleakhelp.dumps.match import Match
-from goleakhelp.dumps.model import DEADLOCK, SIGQUIT, TEST_TIMEOUT, Dump, GoroutineGroup, is_runtime, is_user_code
+from goleakhelp.dumps.model import DEADLOCK, SIGQUIT, TEST_TIMEOUT, Dump, GoroutineGroup
 
 LEVELS = ("none", "low", "medium", "high")
 # Statuses of goroutines that are doing work, not waiting for something (and the GC's own states).
@@ -135,12 +135,12 @@ def _hang(c: Case) -> None:
 
 
 def _excerpt_user_block(c: Case) -> None:
-    if not c.dump.excerpt:
+    if not c.dump.excerpt or not c.group.state:
         return
-    top = next((f for f in c.group.frames if not is_runtime(f)), None)
-    if top is not None and is_user_code(top):
+    user = c.group.user_frame
+    if user is not None:
         c.points += 1
-        c.reasons.append(f"blocked in the program's own code ({top.function}); an excerpt cannot show how many there are")
+        c.reasons.append(f"blocked in [{c.group.state}] from the program's own code ({user.function}); an excerpt cannot show how many there are")
 
 
 def _worker_pool(c: Case) -> None:

@@ -76,6 +76,8 @@ def parse_location(text: str) -> tuple[str, int, bool] | None:
     file = s[:colon].strip()
     if not number.isdigit() or len(number) > 9 or not file.endswith(SOURCE_SUFFIXES):
         return None
+    if ") " in file or file.startswith("created by "):
+        return None  # a frame condensed onto one line, not a file line
     return file, int(number), inlined
 
 
@@ -201,7 +203,7 @@ class TextReader:
         if len(line) > MAX_LINE:
             line = line[:MAX_LINE]
         if self.partial:
-            joined = self.partial + line.strip()
+            joined = self.partial + line.lstrip(" \t")
             self.partial = ""
             if self._classify(joined, probe=True):
                 return
@@ -213,8 +215,8 @@ class TextReader:
 
     def _unfinished(self, text: str) -> bool:
         s = text.strip()
-        if s.startswith("goroutine ") and "[" in s and not s.endswith(":"):
-            return True
+        if s.startswith("goroutine ") and "[" in s:
+            return self._header(s) is None
         if self.in_goroutine and ("(" in s and not s.endswith(")")):
             return True
         return self.in_goroutine and s.startswith("/") and parse_location(s) is None
@@ -235,6 +237,9 @@ class TextReader:
         if not self.in_goroutine:
             if probe:
                 return False
+            if len(s) >= WRAP_MIN and self._unfinished(s):
+                self.partial = line
+                return True
             self._outside(s)
             return True
         loc = self.locations.get(s, False)
@@ -248,17 +253,25 @@ class TextReader:
             return True
         if self.pending is not None:
             if not probe and len(s) >= WRAP_MIN and self._unfinished(s):
-                self.partial = s
+                self.partial = line
                 return True
             self._flush_pending(None)  # a function line without its file line
         if s.startswith("created by "):
             rest = s[11:]
+            loc = None
+            parts = rest.rsplit(None, 2)
+            for n in (2, 1):  # condensed onto one line with its file
+                if len(parts) > n and (loc := parse_location(" ".join(parts[-n:]))) is not None:
+                    rest = " ".join(parts[:-n])
+                    break
             at = rest.rfind(" in goroutine ")
             if at >= 0 and rest[at + 14 :].isdigit():
                 self.parent = int(rest[at + 14 :][:19])
                 rest = rest[:at]
             self.pending = rest.strip()
             self.creating = True
+            if loc is not None:
+                self._flush_pending(loc)
             return True
         name = _function(s)
         if name is not None:
@@ -280,7 +293,7 @@ class TextReader:
         if probe:
             return False
         if len(s) >= WRAP_MIN and self._unfinished(s):
-            self.partial = s
+            self.partial = line
             return True
         # Anything else (a log line, goleak's closing "]", a register dump) ends the goroutine.
         self.finish()
