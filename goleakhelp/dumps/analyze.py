@@ -9,7 +9,7 @@ from pathlib import Path
 
 from goleakhelp.dumps.judge import LEVELS, judge
 from goleakhelp.dumps.match import Evidence, Match, fits_companion, match_group
-from goleakhelp.dumps.model import Dump, GoroutineGroup, is_runtime, is_user_code
+from goleakhelp.dumps.model import Dump, GoroutineGroup, blocked_in_user_code
 from goleakhelp.dumps.parse import parse_dump
 from goleakhelp.dumps.source import DumpSource
 from goleakhelp.dumps.sourcecode import SourceTree
@@ -105,16 +105,11 @@ def _evidence(tree: SourceTree | None, group: GoroutineGroup) -> tuple[Evidence,
     return Evidence(found[1], tree.function_source(frame.file, frame.line)), (found[0], frame.line, found[1])
 
 
-def _blocked_in_user_code(group: GoroutineGroup) -> bool:
-    top = next((f for f in group.frames if not is_runtime(f)), None)
-    return top is not None and is_user_code(top)
-
-
 def _start_here_key(f: Finding) -> tuple:
     """Most suspicious first; among equals, groups blocked in the program's own code, then the
     ones a KB pattern explains best, then the larger."""
     best = f.matches[0].points if f.matches and f.matches[0].kind != "not-a-leak" else 0.0
-    return (LEVELS.index(f.suspicion), _blocked_in_user_code(f.group), best, f.group.count + sum(r.group.count for r in f.related))
+    return (LEVELS.index(f.suspicion), blocked_in_user_code(f.group.frames), best, f.group.count + sum(r.group.count for r in f.related))
 
 
 def _join_leaks(findings: list[Finding], by_id: dict[str, Entry]) -> list[Finding]:

@@ -128,7 +128,7 @@ def _pattern(c: Case) -> None:
 
 
 def _hang(c: Case) -> None:
-    if c.dump.context in (TEST_TIMEOUT, SIGQUIT):
+    if c.dump.context in (TEST_TIMEOUT, SIGQUIT) and (c.group.state not in ("", "syscall") or c.best is not None):
         what = "the test timed out" if c.dump.context == TEST_TIMEOUT else "the process was sent SIGQUIT (a hang)"
         c.points += 2
         c.reasons.append(f"{what}: blocked goroutines like these are what hangs")

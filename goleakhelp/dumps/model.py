@@ -37,6 +37,26 @@ def is_user_code(frame: Frame) -> bool:
     return not is_std_package(frame.package)
 
 
+# Packages of the primitives a goroutine waits in (channels, locks, sleeps): a goroutine
+# whose frames above its first user frame are all in these is blocked in the user's code.
+PRIMITIVE_PACKAGES = ("runtime", "sync", "time", "internal/")
+
+
+def is_primitive(frame: Frame) -> bool:
+    package = frame.package
+    return package.startswith(PRIMITIVE_PACKAGES[3]) or package in PRIMITIVE_PACKAGES[:3] or package.startswith("runtime/internal")
+
+
+def blocked_in_user_code(frames: tuple[Frame, ...]) -> bool:
+    """The innermost frames are the program's own, or primitives it called directly."""
+    for frame in frames:
+        if is_user_code(frame):
+            return True
+        if not is_primitive(frame):
+            return False
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Stack:
     """One code path: what goroutines of one group share, read once per distinct stack."""

@@ -265,8 +265,8 @@ class TextReader:
                     rest = " ".join(parts[:-n])
                     break
             at = rest.rfind(" in goroutine ")
-            if at >= 0 and rest[at + 14 :].isdigit():
-                self.parent = int(rest[at + 14 :][:19])
+            if at >= 0 and " " not in rest[at + 14 :]:
+                self.parent = goroutine_id(rest[at + 14 :])  # None when redacted
                 rest = rest[:at]
             self.pending = rest.strip()
             self.creating = True
