@@ -76,7 +76,7 @@ def looks_like_dump(text: str) -> bool:
     """Some registered dump form recognises the start of the text (goleakhelp.dumps.forms)."""
     from goleakhelp.dumps.forms import recognise
 
-    return recognise(text[:65536]) is not None
+    return recognise(text[:65536].encode("utf-8", "surrogateescape")) is not None
 
 
 def looks_like_heap_profile(text: str) -> bool:
@@ -222,7 +222,7 @@ def _dump_description(text: str) -> str:
     from goleakhelp.dumps.forms import recognise
 
     head = text[:65536]
-    form = recognise(head)
+    form = recognise(head.encode("utf-8", "surrogateescape"))
     if form is not None and form.name == "debug1" and re.search(r"(?m)goroutineleak profile: total \d+", head):
         return "what_leak_profile"
     if form is not None and form.name == "text" and re.search(r"(?m)^(?:.*\s)?(?:panic: |fatal error: |SIGQUIT)", head):

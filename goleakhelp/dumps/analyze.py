@@ -165,7 +165,7 @@ def analyze_dump(
         source = DumpSource.from_text(source, origin)
     parsed = parse_dump(source)
     dump, index, notes = choose_dump(parsed.dumps, index, source.origin)
-    notes = list(dump.notes) + notes + _form_notes(dump)
+    notes = list(source.notes) + list(dump.notes) + notes + _form_notes(dump)
 
     base_counts: dict[tuple, int] | None = None
     base_total = None

@@ -1,7 +1,8 @@
 """Every form a goroutine dump comes in, registered once: how to recognise it, how to read
 it, and what it can show (ids, wait states, creators). `goleakhelp dump` and `explain`
 both go through this registry; a new form (a protobuf goroutine profile, say) is one
-more `DumpForm` in FORMS and a reader, nothing else.
+more `DumpForm` in FORMS and a reader, nothing else: `recognise` sees the input's first
+bytes (binary included, gzip already undone) and `read` gets the whole input as chunks.
 """
 
 from __future__ import annotations
@@ -30,19 +31,26 @@ class DumpForm:
     name: str
     description: str  # the i18n label key `explain` says it detected
     shows: Shows
-    recognise: Callable[[str], bool]  # on the first 64 KiB, decoded
-    read: Callable[[DumpSource, str], list[Dump]]  # (source, decoded head) -> every dump in it
+    recognise: Callable[[bytes], bool]  # on the first 64 KiB of the input
+    read: Callable[[DumpSource], list[Dump]]  # every dump in the input
 
 
-def _is_debug1(head: str) -> bool:
+def _text(head: bytes) -> str:
+    return head.decode("utf-8", "replace")
+
+
+def _is_debug1(head: bytes) -> bool:
+    head = _text(head)
     return _TOTAL.search(head[:8192]) is not None or _DEBUG1_FRAME.search(head) is not None
 
 
-def _is_traces(head: str) -> bool:
+def _is_traces(head: bytes) -> bool:
+    head = _text(head)
     return _TRACES.search(head) is not None and "runtime." in head
 
 
-def _is_text(head: str) -> bool:
+def _is_text(head: bytes) -> bool:
+    head = _text(head)
     m = _HEADER.search(head)
     if m is not None and _FILE_LINE.search(head, m.end(), m.end() + 4096):
         return True
@@ -54,20 +62,20 @@ def _decoded(source: DumpSource):
         yield chunk.decode("utf-8", "replace")
 
 
-def _line_dumps(source: DumpSource, head: str, reader) -> list[Dump]:
-    cleaner = Cleaner(head)
+def _line_dumps(source: DumpSource, reader) -> list[Dump]:
+    cleaner = Cleaner(_text(source.head))
     for line in cleaner.lines(_decoded(source)):
         reader.feed_line(line)
     reader.end()
     return [b.build(notes=cleaner.notes) for b in reader.builders if not b.empty]
 
 
-def _read_debug1(source: DumpSource, head: str) -> list[Dump]:
-    return _line_dumps(source, head, debug1.Debug1Reader())
+def _read_debug1(source: DumpSource) -> list[Dump]:
+    return _line_dumps(source, debug1.Debug1Reader())
 
 
-def _read_traces(source: DumpSource, head: str) -> list[Dump]:
-    return _line_dumps(source, head, traces.TracesReader())
+def _read_traces(source: DumpSource) -> list[Dump]:
+    return _line_dumps(source, traces.TracesReader())
 
 
 def _blocks(source: DumpSource):
@@ -93,9 +101,9 @@ def _blocks(source: DumpSource):
         yield rest, True
 
 
-def _read_text(source: DumpSource, head: str) -> list[Dump]:
+def _read_text(source: DumpSource) -> list[Dump]:
     reader = text.TextReader()
-    cleaner = Cleaner(head)
+    cleaner = Cleaner(_text(source.head))
     if cleaner.plain:
         # Runtime-written text: each distinct block is read once (see TextReader.feed_blocks).
         for data, last in _blocks(source):
@@ -129,10 +137,7 @@ FORMS: tuple[DumpForm, ...] = (
 )
 
 
-def recognise(head: str) -> DumpForm | None:
-    """The first registered form that recognises this start of an input."""
+def recognise(head: bytes) -> DumpForm | None:
+    """The first registered form that recognises this start of an input (its first 64 KiB)."""
     return next((form for form in FORMS if form.recognise(head)), None)
 
-
-def form_named(name: str) -> DumpForm:
-    return next(form for form in FORMS if form.name == name)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from goleakhelp.dumps.forms import recognise
 from goleakhelp.dumps.model import Dump
-from goleakhelp.dumps.source import RUNTIME_TEXT_CAP, DumpSource
+from goleakhelp.dumps.source import RUNTIME_TEXT_CAP, DumpSource, RawInput, decode, looks_binary
 from goleakhelp.errors import UserError
 
 NOT_A_DUMP = "no goroutine dump found in the input (expected lines such as `goroutine 1 [running]:`)"
@@ -22,11 +22,12 @@ def parse_dump(source: DumpSource | str) -> ParsedInput:
     """Every dump in `source`; raises UserError when there is none."""
     if isinstance(source, str):
         source = DumpSource.from_text(source)
-    head = source.head.decode("utf-8", "replace")
-    form = recognise(head)
+    form = recognise(source.head)
     if form is None:
+        if looks_binary(source.head):
+            decode(RawInput(source.head, source.origin, source.compressed))  # says what the bytes are
         raise UserError(NOT_A_DUMP)
-    dumps = form.read(source, head)
+    dumps = form.read(source)
     if not dumps:
         raise UserError(NOT_A_DUMP)
     last = dumps[-1]

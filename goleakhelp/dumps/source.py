@@ -23,7 +23,7 @@ URL_TIMEOUT_SECONDS = 30.0
 GZIP_MAGIC = b"\x1f\x8b"
 # runtime/pprof stops a debug=2 write when its buffer reaches 64 MiB.
 RUNTIME_TEXT_CAP = 64 * 1024 * 1024
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
 HEAD_BYTES = 65536
 
 
@@ -144,12 +144,13 @@ class DumpSource:
     bytes read so far, the whole input's size once a reader has gone through it.
     """
 
-    def __init__(self, origin: str, head: bytes, chunks, size: int = 0, compressed: bool = False) -> None:
+    def __init__(self, origin: str, head: bytes, chunks, size: int = 0, compressed: bool = False, notes: tuple[str, ...] = ()) -> None:
         self.origin = origin
         self.head = head
         self._chunks = chunks
         self.size = size
         self.compressed = compressed
+        self.notes = notes  # what was done to get the input (a URL asked for debug=2)
 
     def chunks(self) -> Iterator[bytes]:
         size = 0
@@ -192,7 +193,6 @@ def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES
         if head[:2] != GZIP_MAGIC:
             if not head.strip() and size <= HEAD_BYTES:
                 raise UserError(f"{source} is empty")
-            _refuse_binary(head, source, False)
 
             def chunks() -> Iterator[bytes]:
                 try:
@@ -203,11 +203,24 @@ def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES
                     raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
 
             return DumpSource(source, head, chunks, size)
+    notes: tuple[str, ...] = ()
+    if source and source.startswith(("http://", "https://")):
+        wanted = debug2_url(source)
+        if wanted != source:
+            notes = (f"asked {wanted} instead of {source}: the same endpoint with debug=2 gives wait states, ids and creators",)
+            source = wanted
     raw = read_input(source, stdin, max_bytes)
-    _refuse_binary(raw.data[:HEAD_BYTES], raw.origin, raw.compressed)
-    return DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
+    data = DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
+    data.notes = notes
+    return data
 
 
-def _refuse_binary(head: bytes, origin: str, compressed: bool) -> None:
-    if looks_binary(head):
-        decode(RawInput(head, origin, compressed))
+def debug2_url(url: str) -> str:
+    """A pprof goroutine (or goroutineleak) URL asking for debug=2; other URLs unchanged."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.path.rstrip("/").endswith(("/debug/pprof/goroutine", "/debug/pprof/goroutineleak")):
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "debug"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("debug", "2")])))
