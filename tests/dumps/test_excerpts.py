@@ -66,3 +66,12 @@ def test_instances_line_counts_the_stack(entries):
     report = analyze_dump(_text(record), entries)
     n = int(re.search(r"(\d+) instances of", _text(record)).group(1))
     assert max(f.group.count for f in report.findings) == n
+
+
+def test_a_headless_first_block_is_read(entries):
+    (record,) = [r for r in RECORDS if r["file"] == "pipe-unclosed.headless.txt"]
+    text = _text(record)
+    headers = len(re.findall(r"(?m)^goroutine \d+ \[", text))
+    report = analyze_dump(text, entries)
+    assert sum(f.group.count for f in report.findings) == headers + 1
+    assert any(("", 1) in f.group.states for f in report.findings if f.matches and f.matches[0].id == "pipe-unclosed")

@@ -28,7 +28,8 @@ from goleakhelp.dumps.model import DEADLOCK, FATAL, PANIC, SIGQUIT, TEST_TIMEOUT
 SHOWS = Shows(ids=True, wait_states=True, creators=True, counts=True)
 SOURCE_SUFFIXES = (".go", ".c", ".s", ".goc", ".h", ".cgo", ".S", ".cc", ".cpp")
 NO_CREATOR = range(PARENT_CAP)  # as full as a parent set gets: nothing is added to it
-FIRST_IDS = 4096  # ids remembered per dump to see a second dump start (the same ids again)
+FIRST_IDS = 4096
+HEAD_CAP = 10_000  # distinct header texts (state, minutes, labels) remembered  # ids remembered per dump to see a second dump start (the same ids again)
 MAX_LINE = 4096  # longer lines are no frame the runtime writes
 MAX_JOINS = 3  # hard-wrapped pieces joined back into one line
 WRAP_MIN = 40  # a line cut by hard-wrapping is at least this long
@@ -119,7 +120,7 @@ class TextReader:
         self.instances = 1
         self.finished = 0  # goroutines ended so far
         self.outside = 0  # lines seen between goroutines so far
-        self.last: tuple = ()  # (group, head, gid) of the goroutine ended last
+        self.last: tuple = ()  # (group, head, id, count) of the goroutine ended last
         self.excerpt = False  # saw something only a paste has: redacted ids, a headless first block
         self._reset()
 
@@ -136,6 +137,7 @@ class TextReader:
         self.creating = False
         self.in_origin = False
         self.count = 1
+        self.headless = False
 
     @property
     def builder(self) -> DumpBuilder:
@@ -159,6 +161,9 @@ class TextReader:
             return
         if self.pending is not None:
             self._flush_pending(None)
+        if self.headless and not any(f.file for f in self.frames):
+            self._reset()  # a call in prose, not the frames of a cut excerpt
+            return
         stack = self.interner.stack(self.frames, self.created_by, self.elided, self.unavailable)
         acc = self.builder.add(stack, self.head, self.gid, self.parent, self.count)
         if cut:
@@ -173,15 +178,23 @@ class TextReader:
             self._check_repeat(gid)
         else:
             self.excerpt = True
-        key = state if labels is None else f"{state}\x00{labels}"
-        head = self.heads.get(key)
-        if head is None:
-            head = self.heads[key] = parse_state(state, labels)
+        head = self._head(state, labels)
         self.in_goroutine = True
         self.gid = gid
         self.head = head
         self.count = self.instances
         self.instances = 1
+
+    def _head(self, state: str, labels: str | None) -> HeadState:
+        """Parsed once per distinct header text. Past HEAD_CAP distinct texts (labels that
+        differ per goroutine), labels are dropped so that memory stays with the stacks."""
+        key = state if labels is None else f"{state}\x00{labels}"
+        head = self.heads.get(key)
+        if head is None:
+            if len(self.heads) >= HEAD_CAP and labels is not None:
+                return self._head(state, None)
+            head = self.heads[key] = parse_state(state, labels)
+        return head
 
     def _check_repeat(self, gid: int) -> None:
         """The same goroutine id again: a second dump starts here."""
@@ -319,10 +332,13 @@ class TextReader:
             return
         if s.startswith("Goroutine ") and " in state " in s:
             return  # goleak's own line before each stack
+        name = _function(s)
+        if name is not None and "." in name and " " not in name:
+            # Frames with no goroutine header above them: the first block of a cut excerpt.
+            self._start(None, "", None)
+            self.headless = True
+            self.pending = name
 
-    def headless_frames(self) -> None:
-        """Frames with no goroutine header above them: the first block of a cut excerpt."""
-        self._start(None, "", None)
 
     # --- whole blocks of runtime-written bytes -----------------------------------------
 
@@ -381,12 +397,10 @@ class TextReader:
         m = self._header("goroutine 0" + rest.decode("utf-8", "replace"))
         if m is None:
             return None
-        state, labels = m.group("state"), m.group("labels")
-        key = state if labels is None else f"{state}\x00{labels}"
-        head = self.heads.get(key)
-        if head is None:
-            head = self.heads[key] = parse_state(state, labels)
-        slot = rec[1][rest] = rec[0].slot(head)
+        head = self._head(m.group("state"), m.group("labels"))
+        slot = rec[0].slot(head)
+        if len(rec[1]) < HEAD_CAP:
+            rec[1][rest] = slot
         return slot
 
     def _slow_block(self, block: bytes) -> None:
