@@ -39,7 +39,7 @@ class Interner:
 class GroupAcc:
     """One group while it is being read. `slots` count goroutines per distinct header."""
 
-    __slots__ = ("stack", "slots", "ids", "parents", "created", "truncated")
+    __slots__ = ("created", "ids", "parents", "slots", "stack", "truncated")
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack

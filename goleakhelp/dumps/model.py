@@ -39,12 +39,12 @@ def is_user_code(frame: Frame) -> bool:
 
 # Packages of the primitives a goroutine waits in (channels, locks, sleeps): a goroutine
 # whose frames above its first user frame are all in these is blocked in the user's code.
-PRIMITIVE_PACKAGES = ("runtime", "sync", "time", "internal/")
+PRIMITIVE_PACKAGES = ("runtime", "sync", "time")
 
 
 def is_primitive(frame: Frame) -> bool:
     package = frame.package
-    return package.startswith(PRIMITIVE_PACKAGES[3]) or package in PRIMITIVE_PACKAGES[:3] or package.startswith("runtime/internal")
+    return package in PRIMITIVE_PACKAGES or package.startswith(("internal/", "runtime/internal/"))
 
 
 def blocked_in_user_code(frames: tuple[Frame, ...]) -> bool:

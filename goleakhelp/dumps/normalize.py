@@ -93,8 +93,7 @@ class Cleaner:
             yield self.line(rest, prefix)
 
     def line(self, line: str, prefix=None) -> str:
-        if line.endswith("\r"):
-            line = line[:-1]
+        line = line.removesuffix("\r")
         if self.ansi and "\x1b" in line:
             line = ANSI.sub("", line)
         if prefix is not None and (m := prefix(line)):

@@ -160,7 +160,7 @@ class DumpSource:
         self.size = size
 
     @classmethod
-    def from_bytes(cls, data: bytes, origin: str, compressed: bool = False) -> "DumpSource":
+    def from_bytes(cls, data: bytes, origin: str, compressed: bool = False) -> DumpSource:
         def chunks() -> Iterator[bytes]:
             for start in range(0, len(data), CHUNK_BYTES):
                 yield data[start : start + CHUNK_BYTES]
@@ -168,7 +168,7 @@ class DumpSource:
         return cls(origin, data[:HEAD_BYTES], chunks, len(data), compressed)
 
     @classmethod
-    def from_text(cls, text: str, origin: str = "input") -> "DumpSource":
+    def from_text(cls, text: str, origin: str = "input") -> DumpSource:
         return cls.from_bytes(text.encode("utf-8", "surrogateescape"), origin)
 
 

@@ -80,7 +80,7 @@ def test_wrapped_dumps_read_like_the_original(entries):
         original = DUMPS / f"{record['scenario']}.debug2.txt"
         want = analyze_dump(original.read_text(encoding="utf-8"), entries)
         got = analyze_dump(fixture_text(record), entries)
-        shape = lambda r: sorted((f.group.count, f.group.state, tuple(fr.function for fr in f.group.frames)) for f in r.findings)  # noqa: E731
+        shape = lambda r: sorted((f.group.count, f.group.state, tuple(fr.function for fr in f.group.frames)) for f in r.findings)
         if record["format"] == "wrapped-two":
             assert got.dumps_found == 2 and any("2 dumps" in n for n in got.notes)
         else:

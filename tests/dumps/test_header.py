@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from goleakhelp.dumps.header import HEADER_LINE as HEADER, parse_labels, parse_state
+from goleakhelp.dumps.header import HEADER_LINE as HEADER
+from goleakhelp.dumps.header import parse_labels, parse_state
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import yaml
 from goleakhelp.dumps.analyze import CONSEQUENCE, SAME_LEAK, analyze_dump
 from goleakhelp.dumps.match import tied_best
 from goleakhelp.dumps.model import DEADLOCK, SIGQUIT, TEST_TIMEOUT
-from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text, records
+from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text
 
 OLD = DUMPS / "old"
 OLD_RECORDS = yaml.safe_load((OLD / "manifest.yaml").read_text(encoding="utf-8"))
