@@ -88,7 +88,8 @@ def _form_notes(dump: Dump) -> list[str]:
     notes = []
     missing = [what for what, shown in (("goroutine ids", dump.shows.ids), ("wait states", dump.shows.wait_states), ("creators", dump.shows.creators)) if not shown]
     if missing:
-        notes.append(f"this form has no {', '.join(missing)}; matches rely on frames and counts only")
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        notes.append(f"this form has no {listed}; matches rely on frames, counts and, with --src, the blocked lines")
     if dump.excerpt:
         notes.append("this is an excerpt: goroutine counts say nothing, so the wait state, its duration and the frames decide")
     if dump.truncated and not any("64 MiB" in n for n in dump.notes):
