@@ -29,7 +29,8 @@ SHOWS = Shows(ids=True, wait_states=True, creators=True, counts=True)
 SOURCE_SUFFIXES = (".go", ".c", ".s", ".goc", ".h", ".cgo", ".S", ".cc", ".cpp")
 NO_CREATOR = range(PARENT_CAP)  # as full as a parent set gets: nothing is added to it
 FIRST_IDS = 4096
-HEAD_CAP = 10_000  # distinct header texts (state, minutes, labels) remembered  # ids remembered per dump to see a second dump start (the same ids again)
+HEAD_CAP = 10_000  # distinct header texts (state, minutes, labels) remembered
+SLOW_KEYS = 10_000  # block keys remembered as not plain  # ids remembered per dump to see a second dump start (the same ids again)
 MAX_LINE = 4096  # longer lines are no frame the runtime writes
 MAX_JOINS = 3  # hard-wrapped pieces joined back into one line
 WRAP_MIN = 40  # a line cut by hard-wrapping is at least this long
@@ -114,7 +115,7 @@ class TextReader:
         self.heads: dict[str, HeadState] = {}
         self.locations: dict[str, tuple[str, int, bool] | None] = {}
         self.cache: dict[bytes, list] = {}  # a block's file lines -> its group's record, see _first_sight
-        self.slow_keys: set[bytes] = set()
+        self.slow_keys: set[bytes] = set()  # block keys whose first sight was not one plain goroutine
         self.partial = ""
         self.joins = 0
         self.instances = 1
@@ -352,7 +353,7 @@ class TextReader:
         are the group's key and the rest is read only on a block's first sight."""
         cache = self.cache
         first_ids = self.first_ids
-        for block in chunk.split(b"\n\n"):
+        for block in (chunk[:-1] if chunk.endswith(b"\n") else chunk).split(b"\n\n"):
             lines = block.split(b"\n")
             rec = cache.get(b"\n".join(lines[2::2]))
             header = lines[0]
@@ -387,7 +388,14 @@ class TextReader:
         header = lines[0]
         sp = header.find(b" ", 10)
         key = b"\n".join(lines[2::2])
-        if len(lines) >= 3 and header[:10] == b"goroutine " and sp > 0 and header[10:sp].isdigit() and key not in self.cache:
+        if (
+            len(lines) >= 3
+            and header[:10] == b"goroutine "
+            and sp > 0
+            and header[10:sp].isdigit()
+            and key not in self.cache
+            and key not in self.slow_keys
+        ):
             self._first_sight(block, key, len(lines))
         else:
             self._slow_block(block)
@@ -413,15 +421,18 @@ class TextReader:
         every second line was a file line (so that `key` is what its group shares)."""
         builder, finished, outside = self.builder, self.finished, self.outside
         self._slow_block(block)
+        if self.builder is not builder:
+            return  # it started another dump; its next copy is looked at afresh
         if not (
-            self.builder is builder
-            and self.finished == finished + 1
+            self.finished == finished + 1
             and self.outside == outside
             and not self.partial
             and self.last[2] is not None
             and self.last[3] == 1
             and self._every_other_line_a_location(key, nlines)
         ):
+            if len(self.slow_keys) < SLOW_KEYS:
+                self.slow_keys.add(key)  # read this text line by line from now on
             return
         acc, head = self.last[0], self.last[1]
         header = block[: block.find(b"\n")]
