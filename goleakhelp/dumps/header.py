@@ -14,15 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# One source for the str and bytes forms of the grammar.
 HEADER_PATTERN = (
     r"goroutine (?P<id>[^\s\[\]]{1,32})(?: gp=\S{1,40})?(?: m=\S{1,40})?(?: mp=\S{1,40})? "
     r"\[(?P<state>[^\]\n]{0,300})\](?: \{(?P<labels>[^\n]{0,4000}?)\})?:"
 )
 HEADER = re.compile(HEADER_PATTERN)
-HEADER_BYTES = re.compile(HEADER_PATTERN.encode())
-# A whole header line: the grammar at the start and, after it, only Markdown emphasis.
-HEADER_LINE = re.compile(r"^" + HEADER_PATTERN + r"[*_\s]{0,8}$")
 
 _MINUTES = re.compile(r"^(\d{1,9}) minutes?$")
 _LABEL = re.compile(r'\s*("(?:[^"\\]|\\.){0,500}"|[^:,]{1,500}?)\s*:\s*("(?:[^"\\]|\\.){0,2000}"|[^,]{0,2000}?)\s*(?:,|$)')
