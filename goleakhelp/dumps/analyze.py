@@ -9,7 +9,7 @@ from pathlib import Path
 
 from goleakhelp.dumps.judge import LEVELS, judge
 from goleakhelp.dumps.match import Evidence, Match, fits_companion, match_group
-from goleakhelp.dumps.model import Dump, GoroutineGroup, blocked_in_user_code
+from goleakhelp.dumps.model import Dump, GoroutineGroup, UserCode
 from goleakhelp.dumps.parse import parse_dump
 from goleakhelp.dumps.source import DumpSource
 from goleakhelp.dumps.sourcecode import SourceTree
@@ -97,8 +97,8 @@ def _form_notes(dump: Dump) -> list[str]:
     return notes
 
 
-def _evidence(tree: SourceTree | None, group: GoroutineGroup) -> tuple[Evidence, tuple[str, int, str] | None]:
-    if tree is None or (frame := group.user_frame) is None:
+def _evidence(tree: SourceTree | None, group: GoroutineGroup, user: UserCode) -> tuple[Evidence, tuple[str, int, str] | None]:
+    if tree is None or (frame := user.frame(group.frames)) is None:
         return Evidence(), None
     found = tree.line(frame.file, frame.line)
     if found is None:
@@ -106,18 +106,22 @@ def _evidence(tree: SourceTree | None, group: GoroutineGroup) -> tuple[Evidence,
     return Evidence(found[1], tree.function_source(frame.file, frame.line)), (found[0], frame.line, found[1])
 
 
-def _start_here_key(f: Finding) -> tuple:
-    """Most suspicious first; among equals, groups blocked in the program's own code, then the
-    ones a KB pattern explains best, then the larger."""
-    best = f.matches[0].points if f.matches and f.matches[0].kind != "not-a-leak" else 0.0
-    return (LEVELS.index(f.suspicion), blocked_in_user_code(f.group.frames), best, f.group.count + sum(r.group.count for r in f.related))
+def _start_here(user: UserCode):
+    """The sort key of where to start: most suspicious first; among equals, groups blocked in
+    the program's own code, then the ones a KB pattern explains best, then the larger."""
+
+    def key(f: Finding) -> tuple:
+        best = f.matches[0].points if f.matches and f.matches[0].kind != "not-a-leak" else 0.0
+        return (LEVELS.index(f.suspicion), user.blocked_in(f.group.frames), best, f.group.count + sum(r.group.count for r in f.related))
+
+    return key
 
 
-def _join_leaks(findings: list[Finding], by_id: dict[str, Entry]) -> list[Finding]:
+def _join_leaks(findings: list[Finding], by_id: dict[str, Entry], start_here) -> list[Finding]:
     """Groups that are one leak become one finding: the KB's `dump.together` says which."""
     taken: set[int] = set()
     joined: dict[int, list[Related]] = {}
-    order = sorted(range(len(findings)), key=lambda i: _start_here_key(findings[i]), reverse=True)
+    order = sorted(range(len(findings)), key=lambda i: start_here(findings[i]), reverse=True)
     for i in order:
         f = findings[i]
         if i in taken or not f.matches or f.suspicion == "none":
@@ -178,16 +182,18 @@ def analyze_dump(
             base_counts[_group_key(g)] = base_counts.get(_group_key(g), 0) + g.count
 
     tree = SourceTree(src) if src is not None else None
+    user = UserCode(tuple(p for e in entries for p in e.dump_library_frames))
     findings = []
     for group in dump.groups:
-        known, source_line = _evidence(tree, group)
-        matches = match_group(group, entries, known)
+        known, source_line = _evidence(tree, group, user)
+        matches = match_group(group, entries, known, user)
         base_count = base_counts.get(_group_key(group), 0) if base_counts is not None else None
         growth = group.count - base_count if base_count is not None else None
-        verdict = judge(group, dump, matches, growth)
+        verdict = judge(group, dump, matches, growth, user=user)
         findings.append(Finding(group, verdict.level, verdict.reasons, tuple(matches), source_line, base_count))
-    findings = _join_leaks(findings, {e.id: e for e in entries})
-    findings.sort(key=_start_here_key, reverse=True)
+    start_here = _start_here(user)
+    findings = _join_leaks(findings, {e.id: e for e in entries}, start_here)
+    findings.sort(key=start_here, reverse=True)
     findings = [Finding(f.group, f.suspicion, f.reasons, f.matches, f.source, f.base_count, f.related, n) for n, f in enumerate(findings, 1)]
 
     states: dict[str, int] = {}

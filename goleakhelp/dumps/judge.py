@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from goleakhelp.dumps.match import Match
-from goleakhelp.dumps.model import DEADLOCK, SIGQUIT, TEST_TIMEOUT, Dump, GoroutineGroup
+from goleakhelp.dumps.model import DEADLOCK, SIGQUIT, TEST_TIMEOUT, Dump, GoroutineGroup, UserCode
 
 LEVELS = ("none", "low", "medium", "high")
 # Statuses of goroutines that are doing work, not waiting for something (and the GC's own states).
@@ -46,6 +46,7 @@ class Case:
     dump: Dump
     matches: list[Match]
     growth: int | None = None  # goroutines more than in a base dump; None without one
+    user: UserCode = field(default_factory=UserCode)
     points: int = 0
     reasons: list[str] = field(default_factory=list)
     level: str | None = None  # set by a rule that settles it
@@ -137,7 +138,7 @@ def _hang(c: Case) -> None:
 def _excerpt_user_block(c: Case) -> None:
     if not c.dump.excerpt or not c.group.state:
         return
-    user = c.group.user_frame
+    user = c.user.frame(c.group.frames)
     if user is not None:
         c.points += 1
         c.reasons.append(f"blocked in [{c.group.state}] from the program's own code ({user.function}); an excerpt cannot show how many there are")
@@ -181,8 +182,8 @@ def _level(points: int) -> str:
     return "high" if points >= 4 else "medium" if points >= 2 else "low" if points >= 1 else "none"
 
 
-def judge(group: GoroutineGroup, dump: Dump, matches: list[Match], growth: int | None = None, rules=None) -> Verdict:
-    case = Case(group, dump, matches, growth)
+def judge(group: GoroutineGroup, dump: Dump, matches: list[Match], growth: int | None = None, rules=None, user: UserCode = UserCode()) -> Verdict:
+    case = Case(group, dump, matches, growth, user)
     for rule in SUSPICION_RULES if rules is None else rules:
         rule.apply(case)
         if case.level is not None:

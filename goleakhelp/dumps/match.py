@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from goleakhelp.dumps.model import GoroutineGroup, is_runtime, is_user_code
+from goleakhelp.dumps.model import GoroutineGroup, UserCode, is_runtime
 from goleakhelp.knowledge.entry import DumpCompanion, DumpSignature, Entry
 
 # How much each kind of fact pins a goroutine down. A frame of a named library function
@@ -53,6 +53,7 @@ class _Scoring:
     sig: DumpSignature
     group: GoroutineGroup
     known: Evidence
+    user: UserCode
     points: float = 0.0
     evidence: list[str] | None = None
 
@@ -103,7 +104,7 @@ def _user_code(s: _Scoring) -> None:
     if s.sig.frames:
         return
     top = next((f for f in s.group.frames if not is_runtime(f)), None)
-    if top is None or not is_user_code(top):
+    if top is None or not s.user(top):
         raise _Reject
     s.add(0, f"blocked in the program's own code ({top.function})")
 
@@ -173,9 +174,11 @@ def _any(patterns: tuple[str, ...], text: str | None) -> bool:
     return text is not None and any(_rx(p).search(text) for p in patterns)
 
 
-def signature_evidence(sig: DumpSignature, group: GoroutineGroup, known: Evidence = Evidence(), rules=None) -> tuple[float, list[str]] | None:
+def signature_evidence(
+    sig: DumpSignature, group: GoroutineGroup, known: Evidence = Evidence(), rules=None, user: UserCode = UserCode()
+) -> tuple[float, list[str]] | None:
     """(specificity, evidence) when the group fits the signature, else None."""
-    scoring = _Scoring(sig, group, known, 0.0, [])
+    scoring = _Scoring(sig, group, known, user, 0.0, [])
     try:
         for rule in MATCH_RULES if rules is None else rules:
             rule.apply(scoring)
@@ -184,13 +187,13 @@ def signature_evidence(sig: DumpSignature, group: GoroutineGroup, known: Evidenc
     return scoring.points, scoring.evidence
 
 
-def match_group(group: GoroutineGroup, entries: Iterable[Entry], known: Evidence = Evidence()) -> list[Match]:
+def match_group(group: GoroutineGroup, entries: Iterable[Entry], known: Evidence = Evidence(), user: UserCode = UserCode()) -> list[Match]:
     """Every entry whose signature fits the group, best first."""
     found: list[Match] = []
     for entry in entries:
         best: tuple[float, list[str]] | None = None
         for sig in entry.dump_signatures:
-            result = signature_evidence(sig, group, known)
+            result = signature_evidence(sig, group, known, user=user)
             if result is not None and (best is None or result[0] > best[0]):
                 best = result
         if best is not None:

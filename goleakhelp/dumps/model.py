@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from goleakhelp.gostd import is_std_package
@@ -47,14 +48,31 @@ def is_primitive(frame: Frame) -> bool:
     return package in PRIMITIVE_PACKAGES or package.startswith(("internal/", "runtime/internal/"))
 
 
-def blocked_in_user_code(frames: tuple[Frame, ...]) -> bool:
-    """The innermost frames are the program's own, or primitives it called directly."""
-    for frame in frames:
-        if is_user_code(frame):
-            return True
-        if not is_primitive(frame):
-            return False
-    return False
+@dataclass(frozen=True)
+class UserCode:
+    """Which frames are the program's own: not the standard library, not the module cache,
+    and not a library the KB names (`dump.library_frames`)."""
+
+    libraries: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rx", re.compile("|".join(f"(?:{p})" for p in self.libraries)) if self.libraries else None)
+
+    def __call__(self, frame: Frame) -> bool:
+        return is_user_code(frame) and (self._rx is None or self._rx.search(frame.function) is None)
+
+    def frame(self, frames: tuple[Frame, ...]) -> Frame | None:
+        """The innermost frame of the program's own code."""
+        return next((f for f in frames if self(f)), None)
+
+    def blocked_in(self, frames: tuple[Frame, ...]) -> bool:
+        """The innermost frames are the program's own, or primitives it called directly."""
+        for frame in frames:
+            if self(frame):
+                return True
+            if not is_primitive(frame):
+                return False
+        return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,9 @@ class Entry:
     references: tuple[str, ...]
     source: Path = field(compare=False)
     dump_companions: tuple[DumpCompanion, ...] = ()
+    # Regexes for frames of a library this entry is about: not the program's own code even
+    # when the build left no module version in their paths (vendored, -trimpath, replace).
+    dump_library_frames: tuple[str, ...] = ()
 
     def quick_fix(self, lang: str) -> str:
         """The one-line fix: the first fix step."""

@@ -266,6 +266,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
             if key not in ("role", "states", "frames", "created_by", "same_count"):
                 c.fail(f"{field}.{key}", "unknown key; a together item has role, frames, and optional states, created_by, same_count")
         companions.append(DumpCompanion(str(role), states, frames, created_by, bool(comp.get("same_count", False))))
+    library_frames = c.regexes(dump.get("library_frames"), "dump.library_frames")
     dump_note = c.localized_text(dump.get("note"), "dump.note")
 
     heap = c.mapping(data.get("heap"), "heap", ("frames", "note"))
@@ -328,6 +329,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         commands=commands,
         dump_signatures=tuple(signatures),
         dump_companions=tuple(companions),
+        dump_library_frames=tuple(library_frames),
         dump_note=dump_note,
         heap_frames=heap_frames,
         heap_note=heap_note,

@@ -102,3 +102,16 @@ def test_rules_are_listed_with_a_summary():
     for rule in (*MATCH_RULES, *SUSPICION_RULES):
         assert rule.id and rule.summary and callable(rule.apply)
     assert match_module.MATCH_RULES is MATCH_RULES and judge_module.SUSPICION_RULES is SUSPICION_RULES
+
+
+def test_the_kb_names_library_frames_that_are_not_the_users(entries):
+    """A vendored or -trimpath build leaves no @v in a library's paths; the KB's
+    `dump.library_frames` keep those frames from passing for the program's own."""
+    from goleakhelp.dumps.model import UserCode
+
+    grpc = group("select", frames=("google.golang.org/grpc/internal/transport.(*controlBuffer).get",), creator=None)
+    user_only = sig(states=("select",))
+    assert signature_evidence(user_only, grpc) is not None
+    libraries = tuple(p for e in entries for p in e.dump_library_frames)
+    assert libraries
+    assert signature_evidence(user_only, grpc, user=UserCode(libraries)) is None
