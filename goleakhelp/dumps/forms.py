@@ -123,11 +123,15 @@ def _read_text(source: DumpSource) -> list[Dump]:
 
 
 def _looks_excerpted(builder) -> bool:
-    """A whole dump names the goroutine that wrote it ([running]) or the crash that did;
-    a checker's list (goleak, synctest) is whole by definition."""
+    """A whole dump names the crash that wrote it, or holds both the goroutine that wrote
+    it ([running]) and the main goroutine (main.main, also under `go test`); a checker's
+    list (goleak, synctest) is whole by definition."""
     if builder.header or builder.format != "goroutine-text":
         return False
-    return not any(head.state == "running" for acc in builder.groups.values() for head, _ in acc.slots.values())
+    accs = builder.groups.values()
+    running = any(head.state == "running" for acc in accs for head, _ in acc.slots.values())
+    main = any(frame.function == "main.main" for acc in accs for frame in acc.stack.frames)
+    return not (running and main)
 
 
 FORMS: tuple[DumpForm, ...] = (

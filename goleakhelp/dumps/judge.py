@@ -6,7 +6,7 @@ goroutines that are working rather than blocked, and a deadlock the runtime decl
 The others add points: how many goroutines (absolute and as a share of all), how long
 they have waited, a match to a known leak pattern, a hang the process was killed for,
 and, in an excerpt, which cannot show counts, a goroutine blocked in the program's own
-code. A modest group that one goroutine created, idle in a receive or select, looks like
+code or in a frame a KB signature names. A modest group that one goroutine created, idle in a receive or select, looks like
 a fixed worker pool and is capped at low: one dump cannot tell it from a leak, two can
 (`goleakhelp dump --base OLD NEW`).
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from goleakhelp.dumps.match import Match
+from goleakhelp.dumps.match import FRAME_POINTS, STATE_POINTS, Match
 from goleakhelp.dumps.model import DEADLOCK, SIGQUIT, TEST_TIMEOUT, Dump, GoroutineGroup, UserCode
 
 LEVELS = ("none", "low", "medium", "high")
@@ -144,6 +144,12 @@ def _excerpt_user_block(c: Case) -> None:
         c.reasons.append(f"blocked in [{c.group.state}] from the program's own code ({user.function}); an excerpt cannot show how many there are")
 
 
+def _excerpt_named_frame(c: Case) -> None:
+    if c.dump.excerpt and c.best is not None and c.best.points >= STATE_POINTS + FRAME_POINTS:
+        c.points += 1
+        c.reasons.append(f"blocked where {c.best.id} names its frames; an excerpt cannot show how many there are")
+
+
 def _worker_pool(c: Case) -> None:
     g = c.group
     if (
@@ -174,6 +180,7 @@ SUSPICION_RULES: tuple[Rule, ...] = (
     Rule("pattern", "fits a known leak pattern: 1 point", _pattern),
     Rule("hang", "a test timeout or a SIGQUIT of a hung process: 2 points for what is blocked", _hang),
     Rule("excerpt-user-block", "in an excerpt, blocked in the program's own code: 1 point", _excerpt_user_block),
+    Rule("excerpt-named-frame", "in an excerpt, blocked in a frame a matching KB signature names: 1 point", _excerpt_named_frame),
     Rule("worker-pool", "a small group one goroutine started, idle in receive or select: at most low", _worker_pool),
 )
 

@@ -37,12 +37,12 @@ def test_excerpt_names_its_pattern(record, entries):
     assert all(fr.function and "\t" not in fr.function for f in report.findings for fr in f.group.frames)
 
 
-@pytest.mark.parametrize("record", [r for r in RECORDS if r["shape"] in ("one", "redacted", "headless")], ids=lambda r: r["file"])
+@pytest.mark.parametrize("record", [r for r in RECORDS if r["shape"] not in ("instances",)], ids=lambda r: r["file"])
 def test_an_excerpt_rests_on_what_it_shows(record, entries):
     """No counts to go by: the wait state, the user frame and the pattern make it a finding."""
     report = analyze_dump(_text(record), entries, src=DUMPGEN_SRC)
     assert report.excerpt
-    (finding,) = _leaking(report, record)[:1]
+    finding = _leaking(report, record)[0]
     assert finding.suspicion in ("medium", "high"), (finding.suspicion, finding.reasons)
     assert finding.rank == 1
 

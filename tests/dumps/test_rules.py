@@ -82,6 +82,13 @@ SUSPICION_CASES = {
     "pattern": (group(count=10), dump(100), PATTERN, None, "medium"),
     "hang": (group(), dump(50, context=SIGQUIT), [], None, "medium"),
     "excerpt-user-block": (group(), dump(1, excerpt=True), PATTERN, None, "medium"),
+    "excerpt-named-frame": (
+        group("select", frames=("net/http.(*persistConn).readLoop",), creator="net/http.(*Transport).dialConn"),
+        dump(3, excerpt=True),
+        [Match("http-body-unclosed", "pattern", 0.7, (), 5.5)],
+        None,
+        "medium",
+    ),
     "worker-pool": (group("chan receive", count=20), dump(30), PATTERN, None, "low"),
 }
 
