@@ -88,10 +88,14 @@ def _blocks(source: DumpSource):
             data = data.replace(b"\r\n", b"\n")
         cut = data.rfind(b"\n\n")
         if cut < 0:
-            cut = data.rfind(b"\n") if len(data) > 4 * len(chunk) else -1
-            if cut < 0:
+            if len(data) <= 4 * len(chunk):
                 rest = data
                 continue
+            # Megabytes without a blank line (or without any line end): read them line by
+            # line rather than hold them; a line cut here is cut, as hostile text deserves.
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                cut = len(data) - 1
             yield data[: cut + 1], True
             rest = data[cut + 1 :]
             continue

@@ -27,6 +27,8 @@ HOSTILE = [
     "\x00\x01\x02goroutine 1 [running]:\n\x1b[31mmain.main()\x1b[0m\n\t/a.go:1 +0x1\n",
     HEADER + "main.f()\n\t/a.go:1 +0x1\n" + "#011" * 10_000 + "\n",
     "goroutine 1 [" + "a, " * 30_000 + "]:\nmain.main()\n\t/a.go:1 +0x1\n",
+    "goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n" + "y" * 6_000_000,
+    "goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n" + "main.f()\n\t/a.go:2 +0x1\n" * 400_000,
 ]
 
 
