@@ -1,6 +1,6 @@
 """Get a dump's bytes from a file, stdin, a gzip file or a pprof URL, and turn them into text.
 
-`open_source` streams a plain file or stdin to the reader a few megabytes at a time, so
+`open_source` streams a plain file or stdin to the reader a megabyte at a time, so
 a dump of a million goroutines is never held in memory whole; gzip input and URL answers
 are bounded and held as bytes. Every failure is a UserError with one line saying what is
 wrong, never a traceback.
@@ -138,7 +138,8 @@ def load_text(source: str | None, stdin=None) -> DumpText:
 
 
 class DumpSource:
-    """A dump's bytes, read in chunks from the start as often as a reader asks.
+    """A dump's bytes, read in chunks from the start (as often as a reader asks, but only
+    once from stdin).
 
     `head` is the first 64 KiB (what forms are recognised by); `size` is the number of
     bytes read so far, the whole input's size once a reader has gone through it.
@@ -203,6 +204,10 @@ def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES
                     raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
 
             return DumpSource(source, head, chunks, size)
+    if source in (None, "-"):
+        streamed = _stream_stdin(stdin, max_bytes)
+        if streamed is not None:
+            return streamed
     notes: tuple[str, ...] = ()
     if source and source.startswith(("http://", "https://")):
         wanted = debug2_url(source)
@@ -213,6 +218,36 @@ def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES
     data = DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
     data.notes = notes
     return data
+
+
+def _stream_stdin(stdin, max_bytes: int) -> DumpSource | None:
+    """Plain text piped in, read a chunk at a time (once); None for what read_input handles:
+    a terminal, a text stream, gzip, or an input that starts with 64 KiB of blank space."""
+    stream = stdin if stdin is not None else sys.stdin
+    if stream is None or (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        return None
+    head = buffer.read(HEAD_BYTES)
+    if head[:2] == GZIP_MAGIC or not head.strip():
+        return _whole_stdin(head + buffer.read(max_bytes + 1 - len(head)), max_bytes)
+
+    def chunks() -> Iterator[bytes]:
+        total = len(head)
+        yield head
+        while chunk := buffer.read(CHUNK_BYTES):
+            total += len(chunk)
+            if total > max_bytes:
+                raise UserError(f"stdin is larger than the limit of {max_bytes:,} bytes")
+            yield chunk
+
+    return DumpSource("stdin", head, chunks)
+
+
+def _whole_stdin(data: bytes, max_bytes: int) -> DumpSource:
+    raw = read_input(None, io.BytesIO(data), max_bytes)
+    return DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
 
 
 def debug2_url(url: str) -> str:
