@@ -124,19 +124,6 @@ def decode(raw: RawInput) -> str:
     return raw.data.decode("utf-8", errors="replace")
 
 
-@dataclass(frozen=True)
-class DumpText:
-    text: str
-    origin: str
-    byte_size: int  # of the (decompressed) input, to recognise the runtime's 64 MiB cut
-
-
-def load_text(source: str | None, stdin=None) -> DumpText:
-    """Read and decode a dump; the bytes are not kept, only the text."""
-    raw = read_input(source, stdin)
-    return DumpText(decode(raw), raw.origin, len(raw.data))
-
-
 class DumpSource:
     """A dump's bytes, read in chunks from the start (as often as a reader asks, but only
     once from stdin).
