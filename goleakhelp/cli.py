@@ -79,7 +79,7 @@ def _lang(lang: Lang | None) -> str:
 
 
 def _console():
-    from goleakhelp.render.escape import safe_console
+    from goleakhelp.render.console import safe_console
 
     return safe_console()
 
@@ -303,7 +303,7 @@ def cheatsheet(
         raise UserError(f"{output} already exists; use --force to replace it")
     sheet = build_cheatsheet(_load(kb_dir), language)
     if fmt is SheetFormat.terminal:
-        from goleakhelp.render.escape import safe_console
+        from goleakhelp.render.console import safe_console
         from goleakhelp.render.terminal import render_cheatsheet
 
         if output is None:
@@ -365,24 +365,15 @@ def dump(
       goleakhelp dump crash.log --json
     """
     from goleakhelp.dumps.analyze import analyze_dump
-    from goleakhelp.dumps.source import load_text
+    from goleakhelp.dumps.source import open_source
 
     if src is not None and not src.is_dir():
         raise UserError(f"--src {src}: not a folder")
     language = _lang(lang)
-    dump_text = load_text(source)
-    base_text = load_text(base).text if base is not None else None
+    dump_source = open_source(source)
+    base_source = open_source(base) if base is not None else None
     kb = _load(kb_dir)
-    report = analyze_dump(
-        dump_text.text,
-        kb.entries.values(),
-        origin=dump_text.origin,
-        byte_size=dump_text.byte_size,
-        index=index,
-        base_text=base_text,
-        base_origin=base,
-        src=src,
-    )
+    report = analyze_dump(dump_source, kb.entries.values(), index=index, base=base_source, base_origin=base, src=src)
     if as_json or fmt is DumpFormat.json:
         from goleakhelp.render.json import dump_report_json
 

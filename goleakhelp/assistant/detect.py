@@ -21,14 +21,6 @@ CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 # any of them slow. (Whole lines still go to the analysis.)
 CLASSIFY_CHARS = 2000
 
-# A goroutine header or a pprof count-format header, possibly behind a log prefix. The
-# bounded repeats keep a search over text full of "goroutine 1 [" linear.
-DUMP_HEADER = re.compile(
-    r"goroutine \d{1,20} (?:gp=\S{1,40} m=\S{1,20} (?:mp=\S{1,20} )?)?\[[^\]\n]{0,400}\]:|goroutine(?:leak)? profile: total \d{1,20}"
-)
-# A frame line as the runtime writes it: `\t/path/file.go:42 +0x1d` or `#\t0x4a1b2c\tpkg.f+0x1c\tfile.go:9`.
-FRAME_LINE = re.compile(r"(?m)^[^\n]{0,400}?\t\S{1,2000}?\.go:\d+(?: \+0x[0-9a-f]+)?[ \t\r]*$|^[^\n]{0,400}?#\t0x[0-9a-f]+\t\S")
-TRACES_SEPARATOR = re.compile(r"(?m)^-{11}\+-{20,}\s*$")
 HEAP_HEADER = re.compile(r"(?m)^(?:.*?\s)?heap profile: \d+: \d+ \[\d+: \d+\] @ ")
 
 FENCE_LINE = re.compile(r"[ \t]*(```+|~~~+)[ \t]*([\w+-]*)")
@@ -86,11 +78,10 @@ def strip_controls(text: str) -> str:
 
 
 def looks_like_dump(text: str) -> bool:
-    """A goroutine header with runtime frame lines near it, or a `-traces` listing."""
-    header = DUMP_HEADER.search(text)
-    if header is not None:
-        return FRAME_LINE.search(text, header.end(), header.end() + 4096) is not None
-    return TRACES_SEPARATOR.search(text) is not None and "runtime.gopark" in text
+    """Some registered dump form recognises the start of the text (goleakhelp.dumps.forms)."""
+    from goleakhelp.dumps.forms import recognise
+
+    return recognise(text[:65536].encode("utf-8", "surrogateescape")) is not None
 
 
 def looks_like_heap_profile(text: str) -> bool:
@@ -256,12 +247,12 @@ def detect(text: str, as_kind: str | None = None) -> Detection:
 
 
 def _dump_description(text: str) -> str:
-    if re.search(r"(?m)goroutineleak profile: total \d+", text):
+    from goleakhelp.dumps.forms import recognise
+
+    head = text[:65536]
+    form = recognise(head.encode("utf-8", "surrogateescape"))
+    if form is not None and form.name == "debug1" and re.search(r"(?m)goroutineleak profile: total \d+", head):
         return "what_leak_profile"
-    if re.search(r"(?m)goroutine profile: total \d+", text):
-        return "what_debug1"
-    if TRACES_SEPARATOR.search(text) and not DUMP_HEADER.search(text):
-        return "what_traces"
-    if re.search(r"(?m)^(?:.*\s)?(?:panic: |fatal error: |SIGQUIT)", text):
+    if form is not None and form.name == "text" and re.search(r"(?m)^(?:.*\s)?(?:panic: |fatal error: |SIGQUIT)", head):
         return "what_crash"
-    return "what_dump"
+    return form.description if form is not None else "what_dump"

@@ -83,7 +83,9 @@ def explain_heap_profile(data: bytes, kb, lang: str | None = None, origin: str =
 def _dump(detection: Detection, kb, origin: str, byte_size: int | None):
     from goleakhelp.dumps.analyze import analyze_dump
 
-    return analyze_dump(detection.text, kb.entries.values(), origin=origin, byte_size=byte_size)
+    from goleakhelp.dumps.source import DumpSource
+
+    return analyze_dump(DumpSource.from_text(detection.text, origin), kb.entries.values())
 
 
 def _heap(detection: Detection, kb, origin: str):

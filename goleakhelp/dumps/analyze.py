@@ -1,25 +1,36 @@
-"""From dump text to a report: parse, group, match to the KB, judge, optionally diff and read source."""
+"""From a dump to a report: read, match groups to the KB, judge, join the groups of one
+leak into one finding, and rank where to start."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from goleakhelp.dumps.group import GoroutineGroup, group_goroutines
 from goleakhelp.dumps.judge import LEVELS, judge
-from goleakhelp.dumps.match import Match, match_group
-from goleakhelp.dumps.model import Dump
-from goleakhelp.dumps.parse import parse_dump_text
+from goleakhelp.dumps.match import Evidence, Match, fits_companion, match_group
+from goleakhelp.dumps.model import Dump, GoroutineGroup, UserCode
+from goleakhelp.dumps.parse import parse_dump
+from goleakhelp.dumps.source import DumpSource
 from goleakhelp.dumps.sourcecode import SourceTree
 from goleakhelp.errors import UserError
 from goleakhelp.knowledge.entry import Entry
 
+SAME_LEAK, CONSEQUENCE = "same-leak", "consequence"
+
+
+@dataclass(frozen=True)
+class Related:
+    """A group reported inside another group's finding."""
+
+    role: str  # SAME_LEAK or CONSEQUENCE
+    group: GoroutineGroup
+    matches: tuple[Match, ...]  # what it would have matched alone (not offered as a fix)
+
 
 @dataclass(frozen=True)
 class Finding:
-    """One group of goroutines, judged and matched."""
+    """One leak: a group of goroutines, judged and matched, with the groups that are part of it."""
 
     group: GoroutineGroup
     suspicion: str
@@ -27,6 +38,8 @@ class Finding:
     matches: tuple[Match, ...]
     source: tuple[str, int, str] | None  # (file under --src, line, text) of the blocked user line
     base_count: int | None  # this group's size in the base dump, when comparing
+    related: tuple[Related, ...] = ()
+    rank: int = 0  # 1 = start here
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ class DumpReport:
     total: int
     declared_total: int | None
     states: tuple[tuple[str, int], ...]
-    findings: tuple[Finding, ...]  # most suspicious first
+    findings: tuple[Finding, ...]  # where to start first
     header: str
     truncated: bool
     notes: tuple[str, ...]
@@ -44,6 +57,8 @@ class DumpReport:
     dump_index: int  # 1-based, which dump of the input was analysed
     base_origin: str | None = None
     base_total: int | None = None
+    context: str = ""
+    excerpt: bool = False
 
     @property
     def suspicious(self) -> list[Finding]:
@@ -55,7 +70,7 @@ def _group_key(group: GoroutineGroup) -> tuple:
     return (tuple((f.function, f.file, f.line) for f in group.frames), creator)
 
 
-def choose_dump(dumps: list[Dump], index: int | None, origin: str) -> tuple[Dump, int, list[str]]:
+def choose_dump(dumps: tuple[Dump, ...], index: int | None, origin: str) -> tuple[Dump, int, list[str]]:
     notes = []
     if index is None:
         index = len(dumps)
@@ -69,65 +84,128 @@ def choose_dump(dumps: list[Dump], index: int | None, origin: str) -> tuple[Dump
     return dumps[index - 1], index, notes
 
 
+def _form_notes(dump: Dump) -> list[str]:
+    notes = []
+    missing = [what for what, shown in (("goroutine ids", dump.shows.ids), ("wait states", dump.shows.wait_states), ("creators", dump.shows.creators)) if not shown]
+    if missing:
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        notes.append(f"this form has no {listed}; matches rely on frames, counts and, with --src, the blocked lines")
+    if dump.excerpt:
+        notes.append("this is an excerpt: goroutine counts say nothing, so the wait state, its duration and the frames decide")
+    if dump.truncated and not any("64 MiB" in n for n in dump.notes):
+        notes.append("the dump is cut off inside its last goroutine; that goroutine's frames are kept as far as they go")
+    return notes
+
+
+def _evidence(tree: SourceTree | None, group: GoroutineGroup, user: UserCode) -> tuple[Evidence, tuple[str, int, str] | None]:
+    if tree is None or (frame := user.frame(group.frames)) is None:
+        return Evidence(), None
+    found = tree.line(frame.file, frame.line)
+    if found is None:
+        return Evidence(), None
+    return Evidence(found[1], tree.function_source(frame.file, frame.line)), (found[0], frame.line, found[1])
+
+
+def _start_here(user: UserCode):
+    """The sort key of where to start: most suspicious first; among equals, groups blocked in
+    the program's own code, then the ones a KB pattern explains best, then the larger."""
+
+    def key(f: Finding) -> tuple:
+        best = f.matches[0].points if f.matches and f.matches[0].kind != "not-a-leak" else 0.0
+        return (LEVELS.index(f.suspicion), user.blocked_in(f.group.frames), best, f.group.count + sum(r.group.count for r in f.related))
+
+    return key
+
+
+def _join_leaks(findings: list[Finding], by_id: dict[str, Entry], start_here) -> list[Finding]:
+    """Groups that are one leak become one finding: the KB's `dump.together` says which."""
+    taken: set[int] = set()
+    joined: dict[int, list[Related]] = {}
+    order = sorted(range(len(findings)), key=lambda i: start_here(findings[i]), reverse=True)
+    for i in order:
+        f = findings[i]
+        if i in taken or not f.matches or f.suspicion == "none":
+            continue
+        entry = by_id.get(f.matches[0].id)
+        if entry is None or not entry.dump_companions:
+            continue
+        for companion in entry.dump_companions:
+            for j, other in enumerate(findings):
+                if j == i or j in taken or j in joined:
+                    continue
+                if fits_companion(companion, other.group, f.group.count):
+                    taken.add(j)
+                    joined.setdefault(i, []).append(Related(companion.role, other.group, other.matches))
+    out = []
+    for i, f in enumerate(findings):
+        if i in taken:
+            continue
+        related = tuple(joined.get(i, ()))
+        if related:
+            f = Finding(f.group, f.suspicion, f.reasons + tuple(_related_reason(r, f) for r in related), f.matches, f.source, f.base_count, related)
+        out.append(f)
+    return out
+
+
+def _related_reason(r: Related, main: Finding) -> str:
+    g = r.group
+    where = g.frames[-1].function if g.frames else "?"
+    if r.role == SAME_LEAK:
+        return f"part of the same leak: {g.count} goroutines [{g.state}] in {where}, one beside each of these"
+    alone = f" (alone it would look like {r.matches[0].id}, whose fix would hide this bug)" if r.matches and r.matches[0].id != main.matches[0].id else ""
+    return f"consequence, not a cause: {g.count} goroutines [{g.state}] in {where} are the other end of these connections in the same process{alone}"
+
+
 def analyze_dump(
-    text: str,
+    source: DumpSource | str,
     entries: Iterable[Entry],
     origin: str = "input",
-    byte_size: int | None = None,
     index: int | None = None,
-    base_text: str | None = None,
+    base: DumpSource | str | None = None,
     base_origin: str | None = None,
     src: Path | None = None,
 ) -> DumpReport:
     entries = list(entries)
-    parsed = parse_dump_text(text, byte_size)
-    dump, index, notes = choose_dump(parsed.dumps, index, origin)
-    notes = list(dump.notes) + notes
-    groups = group_goroutines(dump.goroutines)
-    total = dump.total
+    if isinstance(source, str):
+        source = DumpSource.from_text(source, origin)
+    parsed = parse_dump(source)
+    dump, index, notes = choose_dump(parsed.dumps, index, source.origin)
+    notes = list(source.notes) + list(dump.notes) + notes + _form_notes(dump)
 
     base_counts: dict[tuple, int] | None = None
     base_total = None
-    if base_text is not None:
-        base_dump = parse_dump_text(base_text).dumps[-1]
+    if base is not None:
+        base_dump = parse_dump(base).dumps[-1]
         base_total = base_dump.total
         base_counts = {}
-        for g in group_goroutines(base_dump.goroutines):
+        for g in base_dump.groups:
             base_counts[_group_key(g)] = base_counts.get(_group_key(g), 0) + g.count
 
     tree = SourceTree(src) if src is not None else None
+    user = UserCode(tuple(p for e in entries for p in e.dump_library_frames))
     findings = []
-    for group in groups:
-        source = None
-        if tree is not None and (frame := group.user_frame) is not None:
-            found = tree.line(frame.file, frame.line)
-            if found is not None:
-                source = (found[0], frame.line, found[1])
-        matches = match_group(group, entries, source[2] if source else None)
+    for group in dump.groups:
+        known, source_line = _evidence(tree, group, user)
+        matches = match_group(group, entries, known, user)
         base_count = base_counts.get(_group_key(group), 0) if base_counts is not None else None
         growth = group.count - base_count if base_count is not None else None
-        verdict = judge(group, total, matches, growth, dump.format)
-        findings.append(Finding(group, verdict.level, verdict.reasons, tuple(matches), source, base_count))
-    findings.sort(key=lambda f: (LEVELS.index(f.suspicion), f.group.count), reverse=True)
+        verdict = judge(group, dump, matches, growth, user=user)
+        findings.append(Finding(group, verdict.level, verdict.reasons, tuple(matches), source_line, base_count))
+    start_here = _start_here(user)
+    findings = _join_leaks(findings, {e.id: e for e in entries}, start_here)
+    findings.sort(key=start_here, reverse=True)
+    findings = [Finding(f.group, f.suspicion, f.reasons, f.matches, f.source, f.base_count, f.related, n) for n, f in enumerate(findings, 1)]
 
-    states: Counter[str] = Counter()
-    for group in groups:  # the groups already counted every goroutine's state
+    states: dict[str, int] = {}
+    for group in dump.groups:  # the groups already counted every goroutine's state
         for state, n in group.states:
-            states[state or "unknown"] += n
-    if dump.truncated:
-        notes.append(
-            f"the dump stops at exactly 64 MiB: runtime/pprof cut it there after {total:,} goroutines; "
-            "get every goroutine with ?debug=1 (grouped counts) or the protobuf profile (?debug=0 with "
-            "`go tool pprof -traces`)"
-        )
-    if dump.format in ("pprof-debug1", "pprof-leak-debug1", "pprof-traces", "pprof-traces-leak"):
-        notes.append("this form has no goroutine ids, wait states or creators; matches rely on frames only")
+            states[state or "unknown"] = states.get(state or "unknown", 0) + n
     return DumpReport(
-        origin=origin,
+        origin=source.origin if origin == "input" else origin,
         format=dump.format,
-        total=total,
+        total=dump.total,
         declared_total=dump.declared_total,
-        states=tuple(states.most_common()),
+        states=tuple(sorted(states.items(), key=lambda kv: kv[1], reverse=True)),
         findings=tuple(findings),
         header=dump.header,
         truncated=dump.truncated,
@@ -136,4 +214,6 @@ def analyze_dump(
         dump_index=index,
         base_origin=base_origin,
         base_total=base_total,
+        context=dump.context,
+        excerpt=dump.excerpt,
     )

@@ -1,8 +1,11 @@
-"""Plain values for a parsed goroutine dump."""
+"""Plain values for a read goroutine dump: frames, groups of goroutines with one stack, the dump."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
+
+from goleakhelp.gostd import is_std_package
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,62 +27,128 @@ class Frame:
         return f"{self.file}:{self.line}" if self.file else ""
 
 
+def is_runtime(frame: Frame) -> bool:
+    return frame.package in ("runtime", "internal/runtime") or frame.function.startswith(("runtime.", "internal/runtime/"))
+
+
+def is_user_code(frame: Frame) -> bool:
+    """Not the standard library and not a dependency from the module cache (`pkg@v1.2.3/...`)."""
+    if "@v" in frame.file:
+        return False
+    return not is_std_package(frame.package)
+
+
+# Packages of the primitives a goroutine waits in (channels, locks, sleeps): a goroutine
+# whose frames above its first user frame are all in these is blocked in the user's code.
+PRIMITIVE_PACKAGES = ("runtime", "sync", "time")
+
+
+def is_primitive(frame: Frame) -> bool:
+    package = frame.package
+    return package in PRIMITIVE_PACKAGES or package.startswith(("internal/", "runtime/internal/"))
+
+
+@dataclass(frozen=True)
+class UserCode:
+    """Which frames are the program's own: not the standard library, not the module cache,
+    and not a library the KB names (`dump.library_frames`)."""
+
+    libraries: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rx", re.compile("|".join(f"(?:{p})" for p in self.libraries)) if self.libraries else None)
+
+    def __call__(self, frame: Frame) -> bool:
+        return is_user_code(frame) and (self._rx is None or self._rx.search(frame.function) is None)
+
+    def frame(self, frames: tuple[Frame, ...]) -> Frame | None:
+        """The innermost frame of the program's own code."""
+        return next((f for f in frames if self(f)), None)
+
+    def blocked_in(self, frames: tuple[Frame, ...]) -> bool:
+        """The innermost frames are the program's own, or primitives it called directly."""
+        for frame in frames:
+            if self(frame):
+                return True
+            if not is_primitive(frame):
+                return False
+        return False
+
+
 @dataclass(frozen=True, slots=True)
-class Goroutine:
-    id: int | None  # None in forms that carry no ids (pprof debug=1, -traces)
-    state: str  # wait reason or status, without the (leaked)/(scan)/(durable) marks; "" when unknown
+class Stack:
+    """One code path: what goroutines of one group share, read once per distinct stack."""
+
     frames: tuple[Frame, ...]  # innermost first
-    created_by: Frame | None = None
-    parent_id: int | None = None  # "created by X in goroutine N"
-    wait_minutes: int = 0
-    leaked: bool = False
-    durable: bool = False
-    locked_to_thread: bool = False
-    labels: tuple[tuple[str, str], ...] = ()
-    frames_elided: bool = False
+    created_by: Frame | None
+    frames_elided: bool
+    unavailable: bool  # "goroutine running on other thread; stack unavailable"
+    key: int  # small and unique per distinct stack within one read
+
+
+@dataclass(frozen=True)
+class GoroutineGroup:
+    frames: tuple[Frame, ...]  # innermost first
+    created_by: Frame | None
+    count: int
+    states: tuple[tuple[str, int], ...]  # most common first; "" when the dump has no states
+    wait_minutes: tuple[int, int]  # (min, max)
+    leaked: int
+    durable: int
+    locked_to_thread: int
+    ids: tuple[int, ...]  # a sample
+    parent_ids: tuple[int, ...]  # distinct creators' goroutine ids, a sample
+    parent_count: int  # how many distinct parent goroutines (counted up to PARENT_CAP)
+    labels: tuple[tuple[tuple[str, str], ...], ...]  # distinct label sets, a sample
+    frames_elided: bool
     stack_unavailable: bool = False
-    count: int = 1  # debug=1 and -traces records stand for several goroutines
-    stack_key: int = -1  # equal for goroutines with the same frames and creator (see StackInterner)
-
-
-class StackInterner:
-    """Shares Frame objects and frame tuples between goroutines with the same stack.
-
-    A dump of a leak repeats one stack thousands of times; sharing keeps memory flat
-    and gives each distinct stack a small integer key for grouping.
-    """
-
-    def __init__(self) -> None:
-        self._frames: dict[tuple, Frame] = {}
-        self._stacks: dict[tuple, tuple[tuple[Frame, ...], int]] = {}
-
-    def frame(self, function: str, file: str, line: int, inlined: bool) -> Frame:
-        key = (function, file, line, inlined)
-        frame = self._frames.get(key)
-        if frame is None:
-            frame = self._frames[key] = Frame(function, file, line, inlined)
-        return frame
-
-    def stack(self, frames: list[Frame], created_by: Frame | None, elided: bool) -> tuple[tuple[Frame, ...], int]:
-        """The shared tuple of `frames` and the key of (frames, creator, elided)."""
-        key = (*map(id, frames), id(created_by), elided)
-        found = self._stacks.get(key)
-        if found is None:
-            found = self._stacks[key] = (tuple(frames), len(self._stacks))
-        return found
-
-
-@dataclass
-class Dump:
-    """What one reader got out of one input."""
-
-    format: str  # "goroutine-text", "pprof-debug1", "pprof-traces", ...
-    goroutines: list[Goroutine] = field(default_factory=list)
-    declared_total: int | None = None  # "goroutine profile: total N"
-    header: str = ""  # "panic: ...", "fatal error: ...", "SIGQUIT: quit", "test timed out ..."
-    truncated: bool = False  # a debug=2 write the runtime stopped at 64 MiB
-    notes: list[str] = field(default_factory=list)  # what the reader had to work around
+    truncated: bool = False  # the dump ended inside this group's last goroutine
 
     @property
-    def total(self) -> int:
-        return sum(g.count for g in self.goroutines)
+    def state(self) -> str:
+        return self.states[0][0] if self.states else ""
+
+    @property
+    def user_frame(self) -> Frame | None:
+        """The innermost frame in the program's own code."""
+        return next((f for f in self.frames if is_user_code(f)), None)
+
+    @property
+    def top_frame(self) -> Frame | None:
+        """The innermost frame outside the runtime (runtime frames are hidden by default anyway)."""
+        return next((f for f in self.frames if not is_runtime(f)), self.frames[0] if self.frames else None)
+
+
+@dataclass(frozen=True)
+class Shows:
+    """What a dump form can show; what it cannot show is no evidence either way."""
+
+    ids: bool
+    wait_states: bool
+    creators: bool
+    counts: bool  # whether the groups are the whole process (an excerpt shows only some)
+
+
+# Crash and hang contexts, from the lines the runtime prints before the goroutines.
+DEADLOCK = "deadlock"  # fatal error: all goroutines are asleep - deadlock!
+TEST_TIMEOUT = "test-timeout"  # panic: test timed out after ...
+SIGQUIT = "sigquit"  # SIGQUIT: quit (kill -QUIT of a hung process)
+PANIC = "panic"
+FATAL = "fatal"
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One dump, read completely; never changed after it is built."""
+
+    form: str  # the registered form that read it (goleakhelp.dumps.forms)
+    format: str  # "goroutine-text", "goleak", "synctest", "pprof-debug1", "pprof-leak-debug1", ...
+    groups: tuple[GoroutineGroup, ...]  # largest first
+    total: int
+    shows: Shows
+    declared_total: int | None = None  # "goroutine profile: total N"
+    header: str = ""  # "panic: ...", "fatal error: ...", "SIGQUIT: quit", "test timed out ..."
+    context: str = ""  # DEADLOCK, TEST_TIMEOUT, SIGQUIT, PANIC, FATAL or ""
+    truncated: bool = False  # cut short: at the runtime's 64 MiB, or mid-goroutine in a paste
+    excerpt: bool = False  # a few goroutines pasted from a larger dump: counts say nothing
+    notes: tuple[str, ...] = ()  # what the reader had to work around

@@ -1,22 +1,28 @@
-"""Undo what terminals and log collectors do to a dump: CRLF, colour codes, per-line prefixes.
+"""Undo what terminals, log collectors and Markdown do to a dump, one line at a time.
 
-A log pipeline often prefixes every line ("2026-11-26T10:00:00Z ERROR ", "pod-7 stderr F ").
-The prefix is learnt from the first lines that start a goroutine (everything before the
-word `goroutine`), generalised to its shape (digits may vary), and removed from every
-line that starts with a prefix of that shape.
+- CRLF line ends and terminal colour codes;
+- a per-line prefix ("2026-11-26T10:00:00Z ERROR ", "pod-7 stderr F ", "> "), learnt from
+  the lines that start a goroutine (everything before the word `goroutine`), generalised
+  to its shape (digit runs may vary), and removed from every line of that shape;
+- syslog's `#011` for a tab;
+- Markdown emphasis eating the `*` of a pointer receiver: `(_T).m`, `(\\*T).m`, `(T).m`
+  (the runtime prints value receivers as `pkg.T.m`, so `(T).` is always a lost `*`).
 
-Lines are produced lazily: a dump of a million goroutines has millions of lines, and a
-list of them would cost more memory than the text itself.
+The rest of what pasting does (lost indentation, hard-wrapping, condensed frames) is the
+text reader's business, since only it knows what line it expects next.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
-# A goroutine header or a profile's first line, wherever it sits in a line.
-_ANCHOR = re.compile(r"goroutine \d+ (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[|goroutine(?:leak)? profile: total \d+")
+from goleakhelp.dumps.header import HEADER_PATTERN
+
+ANSI = re.compile(r"\x1b\[[0-9;?]{0,40}[ -/]{0,5}[@-~]|\x1b\][^\x07\x1b]{0,2000}(?:\x07|\x1b\\)")
+_ANCHOR = re.compile(HEADER_PATTERN + r"|goroutine(?:leak)? profile: total \d{1,12}")
+_MARKDOWN = re.compile(r"\((?:_|\\\*)[A-Za-z]\w{0,200}\)\.|\.\([A-Za-z]\w{0,200}\)\.")
+_RECEIVER = re.compile(r"\((?:_|\\\*)?([A-Za-z]\w{0,200}(?:\[[^\]\n]{0,200}\])?)\)\.")
 _MAX_PREFIX = 200
 _SAMPLE_ANCHORS = 200
 
@@ -33,8 +39,9 @@ def _learn_prefix(text: str) -> re.Pattern | None:
         if n >= _SAMPLE_ANCHORS:
             break
         line_start = text.rfind("\n", 0, match.start()) + 1
-        if 0 < match.start() - line_start <= _MAX_PREFIX:
-            shape = _shape(text[line_start : match.start()])
+        prefix = text[line_start : match.start()]
+        if 0 < len(prefix) <= _MAX_PREFIX and prefix.strip():
+            shape = _shape(prefix)
             shapes[shape] = shapes.get(shape, 0) + 1
     # Only shapes seen on several headers are prefixes; a lone one is a log line.
     common = [s for s, n in shapes.items() if n >= 2 or len(shapes) == 1]
@@ -43,42 +50,56 @@ def _learn_prefix(text: str) -> re.Pattern | None:
     return re.compile("(?:" + "|".join(sorted(common, key=len, reverse=True)) + ")")
 
 
-def clean_text(text: str) -> tuple[str, re.Pattern | None, list[str]]:
-    """The text with CRLF and colour codes gone, the line prefix to strip (if any), and notes."""
-    notes: list[str] = []
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        notes.append("converted CRLF line ends")
-    if "\x1b" in text:
-        text = ANSI.sub("", text)
-        notes.append("removed terminal colour codes")
-    prefix = _learn_prefix(text)
-    if prefix is not None:
-        notes.append("removed a prefix from every line (timestamps or log metadata)")
-    return text, prefix, notes
+class Cleaner:
+    """What to undo, learnt from the first 64 KiB; `plain` when there is nothing to undo."""
 
+    def __init__(self, head: str) -> None:
+        self.ansi = "\x1b" in head
+        self.syslog = "#011" in head
+        self.markdown = _MARKDOWN.search(head) is not None
+        self.prefix = _learn_prefix(ANSI.sub("", head) if self.ansi else head)
+        self.crlf = "\r" in head
 
-_CHUNK = 1 << 20
+    @property
+    def plain(self) -> bool:
+        """Nothing to undo but CRLF, which the block reader handles itself."""
+        return not (self.ansi or self.syslog or self.markdown or self.prefix)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        notes = []
+        if self.crlf:
+            notes.append("converted CRLF line ends")
+        if self.ansi:
+            notes.append("removed terminal colour codes")
+        if self.prefix is not None:
+            notes.append("removed a prefix from every line (timestamps or log metadata)")
+        if self.syslog:
+            notes.append("read syslog's #011 as a tab")
+        if self.markdown:
+            notes.append("repaired pointer receivers that Markdown turned into emphasis ((_T) for (*T))")
+        return tuple(notes)
 
-def _split(text: str) -> Iterator[str]:
-    """Lines without their ends, split a megabyte at a time (io.StringIO would copy the text
-    at four bytes a character; one split() of it all would hold every line at once)."""
-    rest = ""
-    for start in range(0, len(text), _CHUNK):
-        lines = (rest + text[start : start + _CHUNK]).split("\n")
-        rest = lines.pop()
-        yield from lines
-    if rest:
-        yield rest
+    def lines(self, chunks: Iterable[str]) -> Iterator[str]:
+        """The cleaned lines of text arriving in chunks."""
+        prefix = self.prefix.match if self.prefix is not None else None
+        rest = ""
+        for chunk in chunks:
+            lines = (rest + chunk).split("\n")
+            rest = lines.pop()
+            for line in lines:
+                yield self.line(line, prefix)
+        if rest:
+            yield self.line(rest, prefix)
 
-
-def iter_lines(text: str, prefix: re.Pattern | None = None) -> Iterator[str]:
-    """The lines of `text`, without line ends and without `prefix`."""
-    if prefix is None:
-        yield from _split(text)
-        return
-    match = prefix.match
-    for line in _split(text):
-        m = match(line)
-        yield line[m.end() :] if m else line
+    def line(self, line: str, prefix=None) -> str:
+        line = line.removesuffix("\r")
+        if self.ansi and "\x1b" in line:
+            line = ANSI.sub("", line)
+        if prefix is not None and (m := prefix(line)):
+            line = line[m.end() :]
+        if self.syslog:
+            line = line.replace("#011", "\t")
+        if self.markdown and "(" in line:
+            line = _RECEIVER.sub(r"(*\1).", line.replace("\\_", "_"))
+        return line.replace("\r", "")

@@ -1,11 +1,15 @@
 """Get a dump's bytes from a file, stdin, a gzip file or a pprof URL, and turn them into text.
 
-Every failure is a UserError with one line saying what is wrong, never a traceback.
+`open_source` streams a plain file or stdin to the reader a megabyte at a time, so
+a dump of a million goroutines is never held in memory whole; gzip input and URL answers
+are bounded and held as bytes. Every failure is a UserError with one line saying what is
+wrong, never a traceback.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +19,8 @@ from goleakhelp.inputs import GZIP_MAGIC, MAX_UNPACKED_BYTES
 MAX_INPUT_BYTES = 2 * 1024**3  # a 1,000,000-goroutine debug=2 dump is about 220 MB
 # runtime/pprof stops a debug=2 write when its buffer reaches 64 MiB.
 RUNTIME_TEXT_CAP = 64 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
+HEAD_BYTES = 65536
 
 
 @dataclass(frozen=True)
@@ -94,14 +100,125 @@ def decode(raw: RawInput) -> str:
     return raw.data.decode("utf-8", errors="replace")
 
 
-@dataclass(frozen=True)
-class DumpText:
-    text: str
-    origin: str
-    byte_size: int  # of the (decompressed) input, to recognise the runtime's 64 MiB cut
+class DumpSource:
+    """A dump's bytes, read in chunks from the start (as often as a reader asks, but only
+    once from stdin).
+
+    `head` is the first 64 KiB (what forms are recognised by); `size` is the number of
+    bytes read so far, the whole input's size once a reader has gone through it.
+    """
+
+    def __init__(self, origin: str, head: bytes, chunks, size: int = 0, compressed: bool = False, notes: tuple[str, ...] = ()) -> None:
+        self.origin = origin
+        self.head = head
+        self._chunks = chunks
+        self.size = size
+        self.compressed = compressed
+        self.notes = notes  # what was done to get the input (a URL asked for debug=2)
+
+    def chunks(self) -> Iterator[bytes]:
+        size = 0
+        for chunk in self._chunks():
+            size += len(chunk)
+            yield chunk
+        self.size = size
+
+    @classmethod
+    def from_bytes(cls, data: bytes, origin: str, compressed: bool = False) -> DumpSource:
+        def chunks() -> Iterator[bytes]:
+            for start in range(0, len(data), CHUNK_BYTES):
+                yield data[start : start + CHUNK_BYTES]
+
+        return cls(origin, data[:HEAD_BYTES], chunks, len(data), compressed)
+
+    @classmethod
+    def from_text(cls, text: str, origin: str = "input") -> DumpSource:
+        return cls.from_bytes(text.encode("utf-8", "surrogateescape"), origin)
 
 
-def load_text(source: str | None, stdin=None) -> DumpText:
-    """Read and decode a dump; the bytes are not kept, only the text."""
-    raw = read_input(source, stdin)
-    return DumpText(decode(raw), raw.origin, len(raw.data))
+def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES) -> DumpSource:
+    """Like read_input, but a plain file is streamed from disk instead of read whole."""
+    if source and not source.startswith(("http://", "https://")) and source != "-":
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise UserError(f"{source} is a folder; give the dump file")
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise UserError(f"{source} is {size:,} bytes; the limit is {max_bytes:,}")
+            with path.open("rb") as f:
+                head = f.read(HEAD_BYTES)
+        except FileNotFoundError:
+            raise UserError(f"{source}: no such file") from None
+        except PermissionError:
+            raise UserError(f"{source}: permission denied") from None
+        except OSError as exc:
+            raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        if head[:2] != GZIP_MAGIC:
+            if not head.strip() and size <= HEAD_BYTES:
+                raise UserError(f"{source} is empty")
+
+            def chunks() -> Iterator[bytes]:
+                try:
+                    with path.open("rb") as f:
+                        while chunk := f.read(CHUNK_BYTES):
+                            yield chunk
+                except OSError as exc:
+                    raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+
+            return DumpSource(source, head, chunks, size)
+    if source in (None, "-"):
+        streamed = _stream_stdin(stdin, max_bytes)
+        if streamed is not None:
+            return streamed
+    notes: tuple[str, ...] = ()
+    if source and source.startswith(("http://", "https://")):
+        wanted = debug2_url(source)
+        if wanted != source:
+            notes = (f"asked {wanted} instead of {source}: the same endpoint with debug=2 gives wait states, ids and creators",)
+            source = wanted
+    raw = read_input(source, stdin, max_bytes)
+    data = DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
+    data.notes = notes
+    return data
+
+
+def _stream_stdin(stdin, max_bytes: int) -> DumpSource | None:
+    """Plain text piped in, read a chunk at a time (once); None for what read_input handles:
+    a terminal, a text stream, gzip, or an input that starts with 64 KiB of blank space."""
+    stream = stdin if stdin is not None else sys.stdin
+    if stream is None or (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        return None
+    head = buffer.read(HEAD_BYTES)
+    if head[:2] == GZIP_MAGIC or not head.strip():
+        return _whole_stdin(head + buffer.read(max_bytes + 1 - len(head)), max_bytes)
+
+    def chunks() -> Iterator[bytes]:
+        total = len(head)
+        yield head
+        while chunk := buffer.read(CHUNK_BYTES):
+            total += len(chunk)
+            if total > max_bytes:
+                raise UserError(f"stdin is larger than the limit of {max_bytes:,} bytes")
+            yield chunk
+
+    return DumpSource("stdin", head, chunks)
+
+
+def _whole_stdin(data: bytes, max_bytes: int) -> DumpSource:
+    raw = read_input(None, io.BytesIO(data), max_bytes)
+    return DumpSource.from_bytes(raw.data, raw.origin, raw.compressed)
+
+
+def debug2_url(url: str) -> str:
+    """A pprof goroutine (or goroutineleak) URL asking for debug=2; other URLs unchanged."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.path.rstrip("/").endswith(("/debug/pprof/goroutine", "/debug/pprof/goroutineleak")):
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "debug"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("debug", "2")])))

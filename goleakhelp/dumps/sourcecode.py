@@ -48,6 +48,26 @@ class SourceTree:
             self._lines[key] = self._read_line(dump_path, number)
         return self._lines[key]
 
+    def function_source(self, dump_path: str, number: int, limit: int = 400) -> str | None:
+        """The source of the top-level function holding line `number`: from its `func` line
+        to the closing brace at the start of a line (at most `limit` lines each way)."""
+        path = self.find(dump_path)
+        if path is None or number < 1:
+            return None
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            return None
+        if number > len(lines):
+            return None
+        start = number - 1
+        while start > 0 and number - start < limit and not lines[start].startswith("func "):
+            start -= 1
+        end = number - 1
+        while end < len(lines) - 1 and end - number < limit and not lines[end].startswith("}"):
+            end += 1
+        return "\n".join(lines[start : end + 1])
+
     def _read_line(self, dump_path: str, number: int) -> tuple[str, str] | None:
         path = self.find(dump_path)
         if path is None or number < 1:

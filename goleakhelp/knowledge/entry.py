@@ -63,6 +63,32 @@ class DumpSignature:
     min_count: int = 0  # match only groups at least this large (a pattern seen by sheer numbers)
     go_before: str | None = None
     module_since: str | None = None
+    # Tie-breaking between look-alikes: added to the score; a frame naming a specific library
+    # call outranks the primitive it waits on (io.(*pipe).write over sync.Cond.Wait), and a
+    # look-alike the stack cannot show ranks below the one it can (wg-copied under wg-missing-done).
+    specificity: float = 0.0
+    # Regexes for the source of the function holding the blocked line (--src): evidence
+    # the stack cannot show, such as a WaitGroup handed to a goroutine by value.
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DumpCompanion:
+    """Another group that is part of the same leak as a group matching the entry.
+
+    `role` "same-leak": reported inside the entry's finding (the writeLoop of each leaked
+    persistConn beside its readLoop). "consequence": the other end of the leak in the same
+    process (the server's conn.serve of each leaked client connection), mentioned as a
+    consequence and never given a fix of its own. A group fits when its state is one of
+    `states` (any when empty), every `frames` regex matches one of its frames, `created_by`
+    matches its creator, and, with `same_count`, it holds as many goroutines.
+    """
+
+    role: str
+    states: tuple[str, ...]
+    frames: tuple[str, ...]
+    created_by: str | None
+    same_count: bool
 
 
 @dataclass(frozen=True)
@@ -110,6 +136,10 @@ class Entry:
     references: tuple[str, ...]
     source: Path = field(compare=False)
     heap_when_flat: tuple[str, ...] = ()  # "rss", "goroutines": what this explains when a heap diff is flat
+    dump_companions: tuple[DumpCompanion, ...] = ()
+    # Regexes for frames of a library this entry is about: not the program's own code even
+    # when the build left no module version in their paths (vendored, -trimpath, replace).
+    dump_library_frames: tuple[str, ...] = ()
 
     def quick_fix(self, lang: str) -> str:
         """The one-line fix: the first fix step."""

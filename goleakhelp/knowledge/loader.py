@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,60 @@ class KnowledgeBase:
 
 
 def load_knowledge_base(extra_dirs: Sequence[Path | str] = ()) -> KnowledgeBase:
-    """Load and validate the built-in KB plus any extra folders."""
+    """Load and validate the built-in KB plus any extra folders.
+
+    The validated result is kept in the user cache folder, keyed by the KB's content and
+    the code that validates it: parsing and validating the YAML costs more than a whole
+    `goleakhelp dump` of a large dump otherwise."""
     files, missing = kb_files(kb_dirs(extra_dirs))
+    cache = _cache_path(files, missing)
+    if cache is not None:
+        try:
+            with cache.open("rb") as f:
+                kb = pickle.load(f)
+            if isinstance(kb, KnowledgeBase):
+                return kb
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+    kb = _load(files, missing)
+    if cache is not None:
+        _store(cache, kb)
+    return kb
+
+
+def _cache_path(files: Sequence[Path], missing: Sequence[Path]) -> Path | None:
+    from goleakhelp import __version__
+    from goleakhelp.knowledge import entry, schema
+    from goleakhelp.knowledge.index import default_cache_dir
+    from goleakhelp.knowledge.sources import fingerprint
+
+    code = [Path(__file__), Path(schema.__file__), Path(entry.__file__)]
+    try:
+        stamp = "".join(f"{p.stat().st_mtime_ns}:{p.stat().st_size};" for p in code)
+    except OSError:
+        return None
+    key = fingerprint([*files, *missing]) + __version__ + stamp
+    import hashlib
+
+    return default_cache_dir() / f"kb-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+
+
+def _store(path: Path, kb: KnowledgeBase) -> None:
+    """Write atomically; a cache folder that cannot be written only costs speed."""
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def _load(files: Sequence[Path], missing: Sequence[Path]) -> KnowledgeBase:
     problems = [Problem(str(d), "", "knowledge-base folder does not exist or is not a folder") for d in missing]
     entries: list[Entry] = []
     for path in files:

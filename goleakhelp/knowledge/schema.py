@@ -19,6 +19,7 @@ from goleakhelp.knowledge.entry import (
     LANGUAGES,
     SEVERITIES,
     CodeExamples,
+    DumpCompanion,
     DumpSignature,
     Entry,
     GoVersionNote,
@@ -26,6 +27,8 @@ from goleakhelp.knowledge.entry import (
     Localized,
 )
 from goleakhelp.waitreasons import DUMP_STATES
+
+SIGNATURE_KEYS = ("states", "frames", "created_by", "source", "min_count", "specificity", "context", "go_before", "module_since")
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 GO_VERSION_PATTERN = re.compile(r"^1\.\d+$")
@@ -239,12 +242,55 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         if module_since is not None and not re.match(r"^\S+ v?\d+\.\d+(\.\d+)?$", str(module_since)):
             c.fail(f"{field}.module_since", f"{module_since!r} is not a module path and version like \"google.golang.org/grpc 1.56\"")
             module_since = None
+        specificity = sig.get("specificity", 0)
+        if isinstance(specificity, bool) or not isinstance(specificity, (int, float)):
+            c.fail(f"{field}.specificity", "must be a number")
+            specificity = 0
+        context = c.regexes(sig.get("context"), f"{field}.context")
         for key in sig:
-            if key not in ("states", "frames", "created_by", "source", "min_count", "go_before", "module_since"):
-                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by, and optional source, min_count, go_before and module_since")
+            if key not in SIGNATURE_KEYS:
+                c.fail(f"{field}.{key}", "unknown key; a signature has states, frames, created_by, and optional " + ", ".join(SIGNATURE_KEYS[3:]))
         if not states and not frames and created_by is None and not min_count:
             c.fail(field, "matches every goroutine: give states, frames, created_by or min_count")
-        signatures.append(DumpSignature(states, frames, created_by, source, min_count, None if go_before is None else str(go_before), module_since))
+        signatures.append(
+            DumpSignature(
+                states,
+                frames,
+                created_by,
+                source,
+                min_count,
+                go_before=None if go_before is None else str(go_before),
+                module_since=module_since,
+                specificity=float(specificity),
+                context=context,
+            )
+        )
+    companions = []
+    raw_together = dump.get("together") or []
+    if not isinstance(raw_together, list):
+        c.fail("dump.together", "must be a list")
+        raw_together = []
+    for i, raw in enumerate(raw_together):
+        field = f"dump.together[{i}]"
+        comp = c.mapping(raw, field, ("role", "frames"))
+        role = comp.get("role")
+        if role not in ("same-leak", "consequence"):
+            c.fail(f"{field}.role", "must be same-leak or consequence")
+        states = c.strings(comp.get("states"), f"{field}.states")
+        for j, state in enumerate(states):
+            if state not in DUMP_STATES:
+                c.fail(f"{field}.states[{j}]", f"{state!r} is not a Go wait reason or goroutine status")
+        frames = c.regexes(comp.get("frames"), f"{field}.frames")
+        if not frames:
+            c.fail(f"{field}.frames", "name at least one frame of the other group")
+        created_by = comp.get("created_by")
+        if created_by is not None:
+            c.regexes([created_by], f"{field}.created_by")
+        for key in comp:
+            if key not in ("role", "states", "frames", "created_by", "same_count"):
+                c.fail(f"{field}.{key}", "unknown key; a together item has role, frames, and optional states, created_by, same_count")
+        companions.append(DumpCompanion(str(role), states, frames, created_by, bool(comp.get("same_count", False))))
+    library_frames = c.regexes(dump.get("library_frames"), "dump.library_frames")
     dump_note = c.localized_text(dump.get("note"), "dump.note")
 
     heap = c.mapping(data.get("heap"), "heap", ("frames", "note"))
@@ -307,6 +353,8 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         code=CodeExamples(leaky, fixed),
         commands=commands,
         dump_signatures=tuple(signatures),
+        dump_companions=tuple(companions),
+        dump_library_frames=tuple(library_frames),
         dump_note=dump_note,
         heap_frames=heap_frames,
         heap_note=heap_note,

@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from goleakhelp.dumps.group import is_runtime, is_user_code
+from goleakhelp.dumps.model import is_runtime, is_user_code
 from goleakhelp.dumps.model import Frame
 from goleakhelp.errors import UserError
 from goleakhelp.knowledge.entry import Entry

@@ -22,7 +22,7 @@ from goleakhelp.assistant.reply import (
 )
 from goleakhelp.i18n import label
 from goleakhelp.render import terminal
-from goleakhelp.render.escape import safe_console
+from goleakhelp.render.console import safe_console
 
 TONES = {"plain": "", "info": "bold", "warn": "yellow", "error": "bold red", "dim": "dim"}
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Console
-from rich.segment import Segment
+# (The console that applies this to everything it prints is render/console.py.)
 
 # C0 but tab and newline, DEL, C1, and the Unicode bidi embeddings, overrides and isolates.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # In JSON, C0 is escaped by json.dumps already; DEL, C1 and bidi are not.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -31,36 +29,12 @@ def _escape(match: re.Match) -> str:
 def printable(text: str) -> str:
     """`text` with every control character shown as an escape; tab and newline kept
     (and a Windows line end is a newline)."""
-    if not _UNSAFE.search(text):
+    if not UNSAFE.search(text):
         return text
-    return _UNSAFE.sub(_escape, text.replace("\r\n", "\n"))
+    return UNSAFE.sub(_escape, text.replace("\r\n", "\n"))
 
 
 def json_text(data: Any, indent: int | None = 2) -> str:
     """JSON of `data`, readable (not ASCII-only) yet with no raw control character in it."""
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-class SafeConsole(Console):
-    """A rich Console whose every rendered piece of text passes through `printable`.
-
-    The renderers build rich Text from user strings; whatever one of them forgets, this
-    catches: the text of every segment is escaped before rich adds its own styling.
-    Segments that are rich's own control codes (cursor moves of Live) are left alone.
-    """
-
-    def render(self, renderable, options=None) -> Iterable[Segment]:
-        for segment in super().render(renderable, options):
-            if segment.control is None and _UNSAFE.search(segment.text):
-                yield Segment(printable(segment.text), segment.style)
-            else:
-                yield segment
-
-
-def safe_console(**kwargs) -> SafeConsole:
-    """The console every command prints through: no markup, no highlighting, no emoji codes."""
-    kwargs.setdefault("highlight", False)
-    kwargs.setdefault("emoji", False)
-    kwargs.setdefault("markup", False)
-    return SafeConsole(**kwargs)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goleakhelp import __version__
-from goleakhelp.knowledge.cheatsheet import CheatSheet
-from goleakhelp.knowledge.entry import Entry
-from goleakhelp.knowledge.search import SearchResult
 from goleakhelp.render.escape import json_text
+
+if TYPE_CHECKING:  # type names only: the search index (whoosh) stays out of `dump --json`
+    from goleakhelp.knowledge.cheatsheet import CheatSheet
+    from goleakhelp.knowledge.entry import Entry
+    from goleakhelp.knowledge.search import SearchResult
 
 
 def _dump(data: Any) -> str:
@@ -75,6 +77,12 @@ def dump_report_data(report) -> dict:
                 "matches": [{"id": m.id, "kind": m.kind, "score": m.score, "evidence": list(m.evidence)} for m in finding.matches],
                 "source": {"file": finding.source[0], "line": finding.source[1], "text": finding.source[2]} if finding.source else None,
                 "base_count": finding.base_count,
+                "rank": finding.rank,
+                "related": [
+                    {"role": r.role, "count": r.group.count, "state": r.group.state, "frames": [f.function for f in r.group.frames],
+                     "created_by": r.group.created_by.function if r.group.created_by else None}
+                    for r in finding.related
+                ],
             }
         )
     return {
@@ -89,6 +97,8 @@ def dump_report_data(report) -> dict:
         "dumps_found": report.dumps_found,
         "dump_index": report.dump_index,
         "header": report.header,
+        "context": report.context,
+        "excerpt": report.excerpt,
         "notes": list(report.notes),
         "base": {"origin": report.base_origin, "total": report.base_total} if report.base_origin else None,
         "groups": groups,

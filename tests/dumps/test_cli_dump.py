@@ -155,3 +155,29 @@ def test_base_dump_shows_growth(monkeypatch, capsys):
     assert all(g["suspicion"] != "high" for g in unchanged)
     code, out, _ = run(monkeypatch, capsys, "--base", str(DUMPS / before["file"]), str(DUMPS / after["file"]))
     assert "→" in out
+
+
+def test_a_debug1_url_is_fetched_as_debug2_and_says_so(monkeypatch, capsys):
+    body = (DUMPS / _leak()["file"]).read_bytes()
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/debug/pprof/goroutine?debug=1"
+        code, out, _ = run(monkeypatch, capsys, url, "--json")
+    finally:
+        server.shutdown()
+    assert asked == ["/debug/pprof/goroutine?debug=2"]
+    data = json.loads(out)
+    assert code == 1 and any("debug=2" in n for n in data["notes"])

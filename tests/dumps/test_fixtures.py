@@ -8,7 +8,7 @@ import pytest
 
 from goleakhelp.dumps.analyze import analyze_dump
 from goleakhelp.dumps.match import tied_best
-from goleakhelp.dumps.parse import parse_dump_text
+from goleakhelp.dumps.parse import parse_dump
 from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text, ids, manifest
 
 TEXT_RECORDS = [r for r in manifest() if not r["file"].endswith(".gz")]
@@ -25,11 +25,11 @@ def _leaking(report, record):
 
 @pytest.mark.parametrize("record", TEXT_RECORDS, ids=ids(TEXT_RECORDS))
 def test_every_fixture_parses(record):
-    parsed = parse_dump_text(fixture_text(record))
+    parsed = parse_dump(fixture_text(record))
     dump = parsed.dumps[-1]
     assert dump.total >= 1
     if dump.format == "goroutine-text":
-        assert all(g.frames or g.stack_unavailable for g in dump.goroutines)
+        assert all(g.frames or g.stack_unavailable for g in dump.groups)
     if dump.declared_total is not None and record["format"] in ("debug1", "leak1"):
         assert dump.total == dump.declared_total
 
@@ -80,7 +80,7 @@ def test_wrapped_dumps_read_like_the_original(entries):
         original = DUMPS / f"{record['scenario']}.debug2.txt"
         want = analyze_dump(original.read_text(encoding="utf-8"), entries)
         got = analyze_dump(fixture_text(record), entries)
-        shape = lambda r: sorted((f.group.count, f.group.state, tuple(fr.function for fr in f.group.frames)) for f in r.findings)  # noqa: E731
+        shape = lambda r: sorted((f.group.count, f.group.state, tuple(fr.function for fr in f.group.frames)) for f in r.findings)
         if record["format"] == "wrapped-two":
             assert got.dumps_found == 2 and any("2 dumps" in n for n in got.notes)
         else:
@@ -107,10 +107,10 @@ def test_every_runtime_form_is_present_and_read(fmt, entries):
 
 def test_synctest_durable_states_and_elided_frames(entries):
     text = fixture_text("chan-recv-orphan.synctest.txt")
-    dump = parse_dump_text(text).dumps[-1]
-    durable = [g for g in dump.goroutines if g.durable]
-    assert len(durable) == 4 and all(g.state == "chan receive" for g in durable)
-    assert any(g.frames_elided for g in dump.goroutines)
+    dump = parse_dump(text).dumps[-1]
+    durable = [g for g in dump.groups if g.durable]
+    assert sum(g.durable for g in durable) == 4 and all(g.state == "chan receive" for g in durable)
+    assert any(g.frames_elided for g in dump.groups)
     assert dump.header.startswith("panic: deadlock: main bubble goroutine has exited")
 
 

@@ -10,7 +10,8 @@ import pytest
 from rich.table import Table
 from rich.text import Text
 
-from goleakhelp.render.escape import json_text, printable, safe_console
+from goleakhelp.render.console import safe_console
+from goleakhelp.render.escape import json_text, printable
 from tests.conftest import FIXTURES, run_cli
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 
-from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
+from goleakhelp.dumps.build import DumpBuilder, Interner
+from goleakhelp.dumps.header import HeadState
+from goleakhelp.dumps.model import Shows
 from goleakhelp.waitreasons import parked_state
 
-TOTAL = re.compile(r"^(goroutine|goroutineleak) profile: total (\d+)\s*$")
-RECORD = re.compile(r"^(\d+) @(?: 0x[0-9a-f]+)*\s*$")
-FRAME = re.compile(r"^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(.+):(\d+)\s*$")
-LABELS = re.compile(r"^# labels: (\{.*\})\s*$")
+SHOWS = Shows(ids=False, wait_states=False, creators=False, counts=True)
+TOTAL = re.compile(r"^(goroutine|goroutineleak) profile: total (\d{1,12})\s*$")
+RECORD = re.compile(r"^(\d{1,12}) @(?: 0x[0-9a-f]{1,16}){0,1000}\s*$")
+FRAME = re.compile(r"^#\s+0x[0-9a-f]{1,16}\s+(\S{1,2000}?)(?:\+0x[0-9a-f]{1,16})?\s+(\S.{0,2000}?):(\d{1,9})\s*$")
+LABELS = re.compile(r"^# labels: (\{.{0,8000}\})\s*$")
 
 
 def _labels(text: str) -> tuple[tuple[str, str], ...]:
@@ -33,37 +35,45 @@ def _labels(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in data.items()) if isinstance(data, dict) else ()
 
 
-def read_debug1(lines: Iterable[str], interner: StackInterner | None = None) -> Dump:
-    interner = interner or StackInterner()
-    dump = Dump(format="pprof-debug1")
-    leak_profile = False
-    count = 0
-    frames: list[Frame] = []
-    labels: tuple[tuple[str, str], ...] = ()
+class Debug1Reader:
+    """One builder per `... profile: total N` line."""
 
-    def flush() -> None:
-        nonlocal count, frames, labels
-        if count:
-            stack, key = interner.stack(frames, None, False)
-            state = parked_state(f.function for f in stack)
-            dump.goroutines.append(
-                Goroutine(id=None, state=state, frames=stack, leaked=leak_profile, labels=labels, count=count, stack_key=key)
-            )
-        count, frames, labels = 0, [], ()
+    def __init__(self) -> None:
+        self.interner = Interner()
+        self.builders: list[DumpBuilder] = []
+        self.heads: dict[tuple, HeadState] = {}
+        self.count = 0
+        self.frames: list = []
+        self.labels: tuple[tuple[str, str], ...] = ()
+        self.leak_profile = False
 
-    for line in lines:
+    def _flush(self) -> None:
+        if self.count and self.builders:
+            stack = self.interner.stack(self.frames, None, False)
+            key = (stack.key, self.labels)
+            head = self.heads.get(key)
+            if head is None:
+                state = parked_state(f.function for f in stack.frames)
+                head = self.heads[key] = HeadState(state, leaked=self.leak_profile, labels=self.labels)
+            self.builders[-1].add(stack, head, None, None, self.count)
+        self.count, self.frames, self.labels = 0, [], ()
+
+    def feed_line(self, line: str) -> None:
         if m := TOTAL.match(line):
-            leak_profile = m.group(1) == "goroutineleak"
-            dump.format = "pprof-leak-debug1" if leak_profile else "pprof-debug1"
-            dump.declared_total = int(m.group(2))
+            self._flush()
+            self.leak_profile = m.group(1) == "goroutineleak"
+            builder = DumpBuilder("debug1", "pprof-leak-debug1" if self.leak_profile else "pprof-debug1", SHOWS)
+            builder.declared_total = int(m.group(2))
+            self.builders.append(builder)
         elif m := RECORD.match(line):
-            flush()
-            count = int(m.group(1))
+            self._flush()
+            self.count = int(m.group(1))
         elif m := FRAME.match(line):
-            frames.append(interner.frame(m.group(1), m.group(2), int(m.group(3)), False))
+            self.frames.append(self.interner.frame(m.group(1), m.group(2), int(m.group(3)), False))
         elif m := LABELS.match(line):
-            labels = _labels(m.group(1))
+            self.labels = _labels(m.group(1))
         elif not line.strip():
-            flush()
-    flush()
-    return dump
+            self._flush()
+
+    def end(self) -> None:
+        self._flush()

@@ -13,52 +13,59 @@ Runtime frames are kept, so the wait state is read from the frame a goroutine pa
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterable
 
-from goleakhelp.dumps.model import Dump, Frame, Goroutine, StackInterner
+from goleakhelp.dumps.build import DumpBuilder, Interner
+from goleakhelp.dumps.header import HeadState
+from goleakhelp.dumps.model import Shows
 from goleakhelp.waitreasons import parked_state
 
+SHOWS = Shows(ids=False, wait_states=False, creators=False, counts=True)
 SEPARATOR = "-----------+-------------------------------------------------------"
-FIRST = re.compile(r"^\s*(\d+)\s{3}(\S.*?)( \(inline\))?\s*$")
-NEXT = re.compile(r"^\s{11,}(\S.*?)( \(inline\))?\s*$")
-LABEL = re.compile(r"^\s*([^\s:]+):\s{2}(.*)$")
+FIRST = re.compile(r"^\s{0,20}(\d{1,12})\s{3}(\S.{0,2000}?)( \(inline\))?\s*$")
+NEXT = re.compile(r"^\s{11,40}(\S.{0,2000}?)( \(inline\))?\s*$")
+LABEL = re.compile(r"^\s{0,20}([^\s:]{1,200}):\s{2}(.{0,2000})$")
 
 
-def read_traces(lines: Iterable[str], interner: StackInterner | None = None) -> Dump:
-    interner = interner or StackInterner()
-    dump = Dump(format="pprof-traces")
-    count = 0
-    frames: list[Frame] = []
-    labels: list[tuple[str, str]] = []
+class TracesReader:
+    def __init__(self) -> None:
+        self.interner = Interner()
+        self.builder = DumpBuilder("traces", "pprof-traces", SHOWS)
+        self.builders = [self.builder]
+        self.heads: dict[tuple, HeadState] = {}
+        self.count = 0
+        self.frames: list = []
+        self.labels: list[tuple[str, str]] = []
+        self.in_records = False
 
-    def flush() -> None:
-        nonlocal count, frames, labels
-        if count:
-            stack, key = interner.stack(frames, None, False)
-            state = parked_state(f.function for f in stack)
-            dump.goroutines.append(Goroutine(id=None, state=state, frames=stack, labels=tuple(labels), count=count, stack_key=key))
-        count, frames, labels = 0, [], []
+    def _flush(self) -> None:
+        if self.count:
+            stack = self.interner.stack(self.frames, None, False)
+            key = (stack.key, tuple(self.labels))
+            head = self.heads.get(key)
+            if head is None:
+                state = parked_state(f.function for f in stack.frames)
+                leaked = self.builder.format == "pprof-traces-leak"
+                head = self.heads[key] = HeadState(state, leaked=leaked, labels=tuple(self.labels))
+            self.builder.add(stack, head, None, None, self.count)
+        self.count, self.frames, self.labels = 0, [], []
 
-    in_records = False
-    for line in lines:
+    def feed_line(self, line: str) -> None:
         if line.startswith(SEPARATOR):
-            flush()
-            in_records = True
-            continue
-        if not in_records:
+            self._flush()
+            self.in_records = True
+            return
+        if not self.in_records:
             if line.startswith("Type: goroutineleak"):
-                dump.format = "pprof-traces-leak"
-            continue
+                self.builder.format = "pprof-traces-leak"
+            return
         if m := FIRST.match(line):
-            count = int(m.group(1))
-            frames.append(interner.frame(m.group(2), "", 0, bool(m.group(3))))
-        elif count and (m := NEXT.match(line)):
-            frames.append(interner.frame(m.group(1), "", 0, bool(m.group(2))))
-        elif not count and (m := LABEL.match(line)):
-            labels.append((m.group(1), m.group(2)))
-    flush()
-    if dump.format == "pprof-traces-leak":
-        dump.goroutines = [dataclasses.replace(g, leaked=True) for g in dump.goroutines]
-    return dump
+            self.count = int(m.group(1))
+            self.frames.append(self.interner.frame(m.group(2), "", 0, bool(m.group(3))))
+        elif self.count and (m := NEXT.match(line)):
+            self.frames.append(self.interner.frame(m.group(1), "", 0, bool(m.group(2))))
+        elif not self.count and (m := LABEL.match(line)):
+            self.labels.append((m.group(1), m.group(2)))
+
+    def end(self) -> None:
+        self._flush()
