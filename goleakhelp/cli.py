@@ -495,6 +495,110 @@ def _file_age_difference(base: str, source: str | None) -> float | None:
     return seconds if seconds > 0 else None  # copied or checked out together: no real times
 
 
+def _seconds(text: str | None, option: str) -> float | None:
+    """A duration such as 90, 90s, 5m or 1h, in seconds."""
+    import re
+
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if not m or float(m.group(1)) <= 0:
+        raise UserError(f"{option} {text!r}: expected a duration such as 30s, 5m or 1h")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+
+
+@app.command()
+def watch(
+    url: Annotated[
+        Optional[str], typer.Argument(help="The service's address (http://HOST:PORT), or any of its /debug/pprof URLs.", show_default=False)
+    ] = None,
+    interval: Annotated[str, typer.Option("--interval", "-i", help="Time between polls: 10s, 1m, ...")] = "10s",
+    duration: Annotated[Optional[str], typer.Option("--duration", "-d", help="Stop after this long (default: at Ctrl-C).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print every sample as one JSON object per line, then the summary.")] = False,
+    replay: Annotated[Optional[Path], typer.Option("--replay", help="Show a watch recorded with --json again.")] = None,
+    lang: LangOpt = None,
+    kb_dir: KbDirOpt = None,
+) -> None:
+    """Watch a live service: what keeps growing (goroutine groups, heap places) and why.
+
+    Polls /debug/pprof/goroutine?debug=2, /debug/pprof/heap and /debug/vars (where
+    published) every --interval, groups the goroutines as `goleakhelp dump` does, and shows
+    the groups and heap places that grow, with their rate and a trend line. Ctrl-C or
+    --duration ends it with a summary: what grew steadily, the KB entries for it, and the
+    commands to dig in. Exit status: 0 nothing grew steadily, 1 something did, 2 bad input.
+
+    \b
+    Examples:
+      goleakhelp watch http://localhost:6060
+      goleakhelp watch localhost:6060 --interval 30s --duration 10m
+      goleakhelp watch http://localhost:6060 --json > watch.jsonl
+      goleakhelp watch --replay watch.jsonl
+    """
+    from goleakhelp.render.json import watch_sample_json, watch_summary_json
+    from goleakhelp.render.watch import live_view, render_watch_summary
+    from goleakhelp.watch.trend import summarize, trends
+
+    language = _lang(lang)
+    kb = _load(kb_dir)
+    console = _console()
+    if replay is not None:
+        from goleakhelp.watch.record import MAX_RECORD_BYTES, read_record
+
+        if url is not None:
+            raise UserError("give either a URL to watch or --replay FILE, not both")
+        raw = _read_file(replay, MAX_RECORD_BYTES)
+        root, samples = read_record(raw.decode("utf-8", "replace"), str(replay))
+    else:
+        from goleakhelp.watch.poll import poll
+        from goleakhelp.watch.sample import service_root
+
+        if url is None:
+            raise UserError("give the service's address to watch (http://HOST:PORT), or --replay FILE")
+        root = service_root(url if "://" in url else "http://" + url)
+        every = _seconds(interval, "--interval")
+        if every < 0.2:
+            raise UserError("--interval: poll at most five times a second")
+        samples = []
+        stream = poll(root, kb.entries.values(), every, _seconds(duration, "--duration"))
+        try:
+            if as_json:
+                for sample in stream:
+                    samples.append(sample)
+                    typer.echo(watch_sample_json(root, sample))
+            else:
+                from rich.live import Live
+
+                with Live(console=console, refresh_per_second=2, auto_refresh=False) as live:
+                    for sample in stream:
+                        samples.append(sample)
+                        live.update(live_view(root, samples, trends(samples), language, console.width), refresh=True)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C ends the watch; the summary follows
+        if not samples:
+            raise UserError(f"{root}: stopped before the first sample")
+    summary = summarize(root, samples)
+    if as_json:
+        typer.echo(watch_summary_json(summary))
+    else:
+        if replay is not None:
+            console.print(live_view(root, samples, trends(samples), language, console.width))
+        render_watch_summary(summary, kb.entries, language, console)
+    raise typer.Exit(1 if summary.growing else 0)
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.is_dir():
+            raise UserError(f"{path} is a folder; give a file")
+        if path.stat().st_size > max_bytes:
+            raise UserError(f"{path} is larger than {max_bytes:,} bytes")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 @app.command()
 def code(
     paths: Annotated[

@@ -8,6 +8,7 @@ wrong, never a traceback.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass

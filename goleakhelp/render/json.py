@@ -277,3 +277,47 @@ def heap_diff_data(diff, entries) -> dict:
 
 def heap_diff_json(diff, entries) -> str:
     return _dump(heap_diff_data(diff, entries))
+
+
+def watch_sample_json(root: str, sample) -> str:
+    """One line of `watch --json`: a goleakhelp.watch.sample.Sample."""
+    from goleakhelp.watch.record import RECORD_VERSION
+
+    data = {
+        "type": "sample",
+        "record_version": RECORD_VERSION,
+        "goleakhelp_version": __version__,
+        "service": root,
+        "time": sample.time,
+        "goroutine_total": sample.goroutine_total,
+        "goroutines": [[g.key, g.count, g.label, g.pattern] for g in sample.goroutines],
+        "heap_inuse": sample.heap_inuse,
+        "heap": [[p.key, p.inuse_bytes, p.inuse_objects, p.label, p.pattern] for p in sample.heap],
+        "memstats": sample.memstats,
+        "errors": list(sample.errors),
+    }
+    return json_text(data, indent=None)
+
+
+def watch_summary_json(summary) -> str:
+    """The last line of `watch --json`: what grew steadily (a goleakhelp.watch.trend.WatchSummary)."""
+    from goleakhelp.watch.record import RECORD_VERSION
+
+    return json_text(
+        {
+            "type": "summary",
+            "record_version": RECORD_VERSION,
+            "goleakhelp_version": __version__,
+            "service": summary.root,
+            "samples": summary.samples,
+            "seconds": summary.seconds,
+            "failed_polls": summary.failed_polls,
+            "growing": [
+                {"kind": t.kind, "key": t.key, "label": t.label, "pattern": t.pattern, "first": t.values[0], "now": t.now, "per_minute": t.per_minute}
+                for t in summary.growing
+            ],
+            "patterns": list(summary.patterns),
+            "commands": list(summary.commands),
+        },
+        indent=None,
+    )

@@ -1,35 +1,16 @@
-"""A watch as JSON lines: one object per sample, written as they come, read back by --replay."""
+"""Read back a watch recorded as JSON lines (render/json.py writes them: one object per
+sample as they come, and a summary last)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 
-from goleakhelp import __version__
 from goleakhelp.errors import UserError
 from goleakhelp.watch.sample import GroupCount, PlaceBytes, Sample
 
-RECORD_VERSION = 1
+RECORD_VERSION = 1  # of the lines render/json.py writes for `watch --json`
 MAX_RECORD_BYTES = 512 * 1024**2
-
-
-def sample_line(root: str, sample: Sample) -> str:
-    from goleakhelp.render.escape import json_text
-
-    data = {
-        "type": "sample",
-        "record_version": RECORD_VERSION,
-        "goleakhelp_version": __version__,
-        "service": root,
-        "time": sample.time,
-        "goroutine_total": sample.goroutine_total,
-        "goroutines": [[g.key, g.count, g.label, g.pattern] for g in sample.goroutines],
-        "heap_inuse": sample.heap_inuse,
-        "heap": [[p.key, p.inuse_bytes, p.inuse_objects, p.label, p.pattern] for p in sample.heap],
-        "memstats": sample.memstats,
-        "errors": list(sample.errors),
-    }
-    return json_text(data, indent=None)
 
 
 def read_record(text: str, origin: str) -> tuple[str, list[Sample]]:
@@ -74,3 +55,4 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _optional_int(value) -> int | None:
     return None if value is None else int(value)
+

@@ -27,7 +27,7 @@ MEMSTATS = ("Sys", "HeapInuse", "HeapObjects", "StackInuse", "NumGC")
 class GroupCount:
     key: str  # the group's non-runtime frames and creator: the same in every sample
     count: int
-    label: str  # "chan send  main.lookup.func1 (leakserver/main.go:35)"
+    label: str  # "main.lookup.func1 (leakserver/main.go:35) [chan send]"
     pattern: str | None  # best-matching KB entry
 
 
@@ -83,7 +83,7 @@ def _frame_text(frame) -> str:
 def goroutine_groups(text: str, entries: list[Entry], origin: str) -> tuple[int, tuple[GroupCount, ...]]:
     """(total, groups) of a goroutine dump, grouped and matched as `goleakhelp dump` does."""
     from goleakhelp.dumps.analyze import analyze_dump
-    from goleakhelp.dumps.group import is_runtime
+    from goleakhelp.dumps.model import is_runtime
 
     report = analyze_dump(text, entries, origin=origin)
     counts: dict[str, list] = {}
@@ -93,7 +93,7 @@ def goroutine_groups(text: str, entries: list[Entry], origin: str) -> tuple[int,
         creator = group.created_by.function if group.created_by else ""
         key = " | ".join(own) + (f" <- {creator}" if creator else "")
         anchor = group.user_frame or next((f for f in group.frames if not is_runtime(f)), group.frames[0] if group.frames else None)
-        label = f"{group.state}  {_frame_text(anchor)}".strip() if anchor else group.state
+        label = f"{_frame_text(anchor)} [{group.state or '?'}]" if anchor else f"[{group.state or '?'}]"
         pattern = finding.matches[0].id if finding.matches else None
         acc = counts.setdefault(key, [0, label, pattern])
         acc[0] += group.count

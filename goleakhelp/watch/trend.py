@@ -3,8 +3,9 @@ heap place, its growth per minute, and whether the growth is steady.
 
 Steady means a trend, not a spike: at least MIN_SAMPLES samples, the last value above the
 first by a margin that is more than noise (MIN_GOROUTINES goroutines, MIN_BYTES of heap),
-a positive least-squares slope, and most steps not going down. A pool that fills once and
-stays, or a count that goes up and down with the load, is not steady growth.
+a positive least-squares slope, most steps not going down, more than one step up, and
+still rising in the second half. A pool that fills once and stays, a single jump, or a
+count that goes up and down with the load is not steady growth.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ def _steady(values: Sequence[int], slope: float, margin: int) -> bool:
     if len(values) < MIN_SAMPLES or slope <= 0 or values[-1] - values[0] < margin:
         return False
     steps = list(zip(values, values[1:]))
-    return sum(1 for a, b in steps if b >= a) >= MIN_RISING_SHARE * len(steps)
+    if sum(1 for a, b in steps if b >= a) < MIN_RISING_SHARE * len(steps):
+        return False
+    # Still growing in the second half (not a pool that filled once), and more than one jump.
+    middle = values[len(values) // 2]
+    return values[-1] - middle >= max(1, margin // 2) and sum(1 for a, b in steps if b > a) >= 2
 
 
 def trends(samples: Sequence[Sample]) -> tuple[Trend, ...]:

@@ -5,8 +5,9 @@
 //
 // prints "listening on ADDR" once it serves, then every second starts `rate`
 // goroutines that block forever sending on a channel nobody reads
-// (chan-send-orphan) and keeps 64 KiB more in a package-level cache that is never
-// evicted (unbounded-cache). A pool of 8 idle workers and the HTTP server's own
+// (chan-send-orphan) and keeps 256 KiB more in a package-level cache that is never
+// evicted (unbounded-cache), then runs a GC so the heap profile, which is as of
+// the last GC, is current. A pool of 8 idle workers and the HTTP server's own
 // goroutines stay as they are: they are what must not be reported as growing.
 package main
 
@@ -19,12 +20,14 @@ import (
 	"net/http"
 	_ "net/http/pprof"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 )
 
 var (
-	cacheMu sync.Mutex
+	cacheBytes = 256 << 10
+	cacheMu    sync.Mutex
 	cache   = map[int][]byte{}
 )
 
@@ -40,7 +43,7 @@ func lookup(key int) int {
 func remember(key int) {
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
-	cache[key] = make([]byte, 64<<10)
+	cache[key] = make([]byte, cacheBytes)
 }
 
 func worker(jobs <-chan int) {
@@ -52,6 +55,8 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to serve pprof on")
 	rate := flag.Int("rate", 20, "goroutines leaked per second")
 	flag.Parse()
+	// Sample allocations finely, so each cache entry shows in the heap profile at once.
+	runtime.MemProfileRate = 4096
 
 	jobs := make(chan int)
 	for range 8 {
@@ -73,5 +78,6 @@ func main() {
 			key++
 		}
 		remember(key)
+		runtime.GC()
 	}
 }
