@@ -371,8 +371,15 @@ def dump(
         raise UserError(f"--src {src}: not a folder")
     language = _lang(lang)
     dump_source = open_source(source)
-    base_source = open_source(base) if base is not None else None
     kb = _load(kb_dir)
+    if (heap_profile := _heap_profile_in(dump_source)) is not None:
+        _stderr(f"goleakhelp: {dump_source.origin} is {heap_profile.description}, not goroutines: analysed as `goleakhelp heap` does")
+        from goleakhelp.profiles.heap import heap_from_pprof, match_heap
+
+        report = match_heap(heap_from_pprof(heap_profile, dump_source.origin), kb.entries.values(), dump_source.origin)
+        _show_heap_report(report, kb, language, "json" if as_json else fmt.value)
+        raise typer.Exit(1 if report.patterns else 0)
+    base_source = open_source(base) if base is not None else None
     report = analyze_dump(dump_source, kb.entries.values(), index=index, base=base_source, base_origin=base, src=src)
     if as_json or fmt is DumpFormat.json:
         from goleakhelp.render.json import dump_report_json
@@ -434,7 +441,6 @@ def heap(
     raw = read_input(source)
     profile = read_heap_profile(raw.data, raw.origin)
     kb = _load(kb_dir)
-    markdown = fmt is HeapFormat.markdown
     if base is not None:
         from goleakhelp.profiles.heapdiff import diff_heap
 
@@ -455,7 +461,7 @@ def heap(
             from goleakhelp.render.heapdoc import heap_diff_view
 
             view = heap_diff_view(diff, kb.entries, language)
-            if markdown:
+            if fmt is HeapFormat.markdown:
                 from goleakhelp.render.markdown import heap_diff_markdown
 
                 _echo(heap_diff_markdown(view, language), nl=False)
@@ -465,23 +471,43 @@ def heap(
                 render_heap_diff(view, language, _console())
         raise typer.Exit(0 if diff.flat or not diff.growing else 1)
     report = match_heap(profile, kb.entries.values(), raw.origin)
-    if as_json or fmt is HeapFormat.json:
+    _show_heap_report(report, kb, language, "json" if as_json else fmt.value)
+    raise typer.Exit(1 if report.patterns else 0)
+
+
+def _show_heap_report(report, kb, language: str, fmt: str) -> None:
+    """A heap report as `fmt`: terminal, markdown or json."""
+    if fmt == "json":
         from goleakhelp.render.json import heap_report_json
 
         typer.echo(heap_report_json(report))
+        return
+    from goleakhelp.render.heapdoc import heap_view
+
+    view = heap_view(report, kb.entries, language)
+    if fmt == "markdown":
+        from goleakhelp.render.markdown import heap_report_markdown
+
+        _echo(heap_report_markdown(view, language), nl=False)
     else:
-        from goleakhelp.render.heapdoc import heap_view
+        from goleakhelp.render.terminal import render_heap_report
 
-        view = heap_view(report, kb.entries, language)
-        if markdown:
-            from goleakhelp.render.markdown import heap_report_markdown
+        render_heap_report(view, language, _console())
 
-            _echo(heap_report_markdown(view, language), nl=False)
-        else:
-            from goleakhelp.render.terminal import render_heap_report
 
-            render_heap_report(view, language, _console())
-    raise typer.Exit(1 if report.patterns else 0)
+def _heap_profile_in(source):
+    """The decoded profile when a dump input is a protobuf heap or allocs profile, else None."""
+    from goleakhelp.dumps.readers.protobuf import looks_like_profile, profile_bytes
+
+    if not looks_like_profile(source.head):
+        return None
+    from goleakhelp.profiles.pprof import HEAP_KINDS, decode_profile
+
+    try:
+        profile = decode_profile(profile_bytes(source), source.origin)
+    except UserError:
+        return None  # the dump readers say what is wrong with it
+    return profile if profile.kind in HEAP_KINDS else None
 
 
 def _file_age_difference(base: str, source: str | None) -> float | None:
@@ -679,48 +705,35 @@ def _read_stdin() -> bytes:
 
 
 def _read_for_explain(source: str | None, stdin=None):
-    """(text, origin, byte size, note, heap profile bytes) of what to explain. A protobuf heap
-    profile is handed on as bytes (it is read natively); a protobuf goroutine profile is
-    turned into text with `go tool pprof` first, and the note says so."""
+    """(text, origin, byte size, protobuf profile bytes) of what to explain: a protobuf
+    profile is handed on as bytes, everything else as text."""
     from goleakhelp.dumps.source import decode, looks_binary, read_input
 
     raw = read_input(source, stdin)
     if looks_binary(raw.data):
-        from goleakhelp.profiles.pprof import HEAP_KINDS
-        from goleakhelp.profiles.protobuf import convert_profile, identify_profile
+        from goleakhelp.profiles.pprof import is_protobuf_profile
 
-        try:
-            info = identify_profile(raw.data, raw.origin)
-        except UserError:
-            info = None
-        if info is not None and info.kind in HEAP_KINDS:
-            return "", raw.origin, len(raw.data), None, raw.data
-        if info is not None:
-            converted = convert_profile(raw.data, raw.origin, info=info)
-            note = f"{raw.origin}: {converted.info.description}, read with `{converted.command}`"
-            return converted.text, raw.origin, len(converted.text), note, None
-    return decode(raw), raw.origin, len(raw.data), None, None
+        if is_protobuf_profile(raw.data):
+            return "", raw.origin, len(raw.data), raw.data
+    return decode(raw), raw.origin, len(raw.data), None
 
 
 def _explain(
     source: str | None, as_kind: AsKind | None, go: str | None, as_json: bool, lang: Lang | None, kb_dir: list[Path] | None, stdin=None
 ) -> None:
-    from goleakhelp.assistant.explain import explain_text
+    from goleakhelp.assistant.explain import explain_profile, explain_text
     from goleakhelp.code.analyze import parse_version
 
     version = parse_version(go) if go else None
     if source in (None, "-") and stdin is None and (sys.stdin is None or sys.stdin.isatty()):
         raise UserError("nothing to explain: pass a file or URL, or pipe a dump, Go code, a profile or a question into stdin")
-    text, origin, size, note, heap_profile = _read_for_explain(source, stdin)
+    text, origin, size, profile = _read_for_explain(source, stdin)
     kb = _load(kb_dir)
-    if heap_profile is not None:
-        from goleakhelp.assistant.explain import explain_heap_profile
-
-        explanation = explain_heap_profile(heap_profile, kb, lang.value if lang else None, origin, default_lang=_lang(None))
+    language = lang.value if lang else None
+    if profile is not None:
+        explanation = explain_profile(profile, kb, language, origin, default_lang=_lang(None))
     else:
-        explanation = explain_text(
-            text, kb, lang.value if lang else None, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or (), default_lang=_lang(None)
-        )
+        explanation = explain_text(text, kb, language, as_kind.value if as_kind else None, version, origin, size, kb_dirs=kb_dir or (), default_lang=_lang(None))
     if as_json:
         from goleakhelp.render.json import explanation_json
 
@@ -729,8 +742,6 @@ def _explain(
         from goleakhelp.render.assistant import render_detected, render_explanation
 
         console = _console()
-        if note:
-            console.print(note, style="dim")
         render_detected(explanation, console)
         render_explanation(explanation, kb, console)
     raise typer.Exit(_explain_status(explanation))

@@ -248,6 +248,7 @@ ASSISTANT_LABELS: dict[str, tuple[str, str]] = {
     "what_dump": ("a goroutine dump", "goroutine dump"),
     "what_debug1": ("a goroutine profile (debug=1)", "goroutine profile（debug=1）"),
     "what_leak_profile": ("a goroutine leak profile", "goroutine 泄漏 profile（goroutineleak）"),
+    "what_protobuf_goroutines": ("a goroutine profile (protobuf)", "goroutine profile（protobuf）"),
     "what_traces": ("`go tool pprof -traces` output", "`go tool pprof -traces` 的输出"),
     "what_crash": ("a crash with goroutine stacks", "带 goroutine 栈的崩溃输出"),
     "what_heap": ("a heap profile", "heap profile"),

@@ -36,11 +36,11 @@ from pathlib import Path
 import yaml
 
 from goleakhelp.dumps.analyze import analyze_dump
+from goleakhelp.dumps.source import DumpSource
 from goleakhelp.knowledge.gocompile import find_go
 from goleakhelp.knowledge.loader import load_knowledge_base
 from goleakhelp.profiles.heap import match_heap, parse_heap_text, read_heap_profile
 from goleakhelp.profiles.heapdiff import diff_heap
-from goleakhelp.profiles.protobuf import convert_profile
 from pprof_paths import strip_build_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,8 +102,7 @@ def check(files: dict[str, bytes], go: str) -> list[str]:
             assert held >= least, f"{name}: {entry_id} covers {held:,} bytes under {function}, want >= {least:,}"
         assert report.unmatched and report.unmatched[0].function == UNMATCHED_TOP, f"{name}: top unmatched holder is not {UNMATCHED_TOP}"
         log.append(f"{name}: {report.profile.inuse_bytes:,} bytes in use, patterns {', '.join(p.id for p in report.patterns[:4])}")
-    traces = convert_profile(files["goroutine.pb.gz"], "goroutine.pb.gz", go).text
-    dump = analyze_dump(traces, kb.entries.values(), origin="goroutine.pb.gz")
+    dump = analyze_dump(DumpSource.from_bytes(gzip.decompress(files["goroutine.pb.gz"]), "goroutine.pb.gz"), kb.entries.values(), origin="goroutine.pb.gz")
     entry_id, function, count = GOROUTINE_EXPECT
     group = next((f for f in dump.findings if f.matches and f.matches[0].id == entry_id), None)
     assert group is not None and group.group.count == count, f"goroutine.pb.gz: no group of {count} goroutines matching {entry_id}"

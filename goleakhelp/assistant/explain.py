@@ -72,12 +72,26 @@ def explain_text(
     return Explanation(detection, route, result, lang)
 
 
-def explain_heap_profile(data: bytes, kb, lang: str | None = None, origin: str = "input", default_lang: str = "en") -> Explanation:
-    """A protobuf heap or allocs profile (the bytes, gzip-compressed or not) read natively."""
-    from goleakhelp.profiles.heap import analyze_heap
+def explain_profile(data: bytes, kb, lang: str | None = None, origin: str = "input", default_lang: str = "en") -> Explanation:
+    """A protobuf profile (the bytes, gzip-compressed or not), read natively: a heap or allocs
+    profile as `goleakhelp heap` reads it, a goroutine or goroutineleak profile as `dump` does."""
+    from goleakhelp.profiles.pprof import GOROUTINE_KINDS, HEAP_KINDS, decode_profile
 
-    result = analyze_heap(data, kb.entries.values(), origin)
-    return Explanation(Detection(HEAP, "", "what_heap_protobuf"), "heap", result, lang or default_lang)
+    profile = decode_profile(data, origin)
+    if profile.kind in HEAP_KINDS:
+        from goleakhelp.profiles.heap import heap_from_pprof, match_heap
+
+        report = match_heap(heap_from_pprof(profile, origin), kb.entries.values(), origin)
+        return Explanation(Detection(HEAP, "", "what_heap_protobuf"), "heap", report, lang or default_lang)
+    if profile.kind in GOROUTINE_KINDS:
+        from goleakhelp.dumps.analyze import analyze_dump
+        from goleakhelp.dumps.source import DumpSource
+        from goleakhelp.inputs import gunzip, is_gzip
+
+        raw = gunzip(data, origin) if is_gzip(data) else data
+        report = analyze_dump(DumpSource.from_bytes(raw, origin), kb.entries.values(), origin=origin)
+        return Explanation(Detection(DUMP, "", "what_protobuf_goroutines"), "dump", report, lang or default_lang)
+    raise UserError(f"{origin} is {profile.description} (sample types: {', '.join(profile.sample_types)}); goleakhelp reads heap, allocs and goroutine profiles")
 
 
 def _dump(detection: Detection, kb, origin: str, byte_size: int | None):

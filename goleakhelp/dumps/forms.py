@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from goleakhelp.dumps.header import HEADER_PATTERN
 from goleakhelp.dumps.model import Dump, Shows
 from goleakhelp.dumps.normalize import Cleaner
-from goleakhelp.dumps.readers import debug1, text, traces
+from goleakhelp.dumps.readers import debug1, protobuf, text, traces
 from goleakhelp.dumps.source import DumpSource
 
 _HEADER = re.compile(HEADER_PATTERN)
@@ -139,6 +139,7 @@ def _looks_excerpted(builder) -> bool:
 
 
 FORMS: tuple[DumpForm, ...] = (
+    DumpForm("protobuf", "what_protobuf_goroutines", protobuf.SHOWS, protobuf.looks_like_profile, protobuf.read_protobuf),
     DumpForm("debug1", "what_debug1", debug1.SHOWS, _is_debug1, _read_debug1),
     DumpForm("traces", "what_traces", traces.SHOWS, _is_traces, _read_traces),
     DumpForm("text", "what_dump", text.SHOWS, _is_text, _read_text),

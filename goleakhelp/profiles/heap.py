@@ -19,7 +19,8 @@ Two text forms are read:
   order of in-use bytes, so a cut-short file loses the largest sites; the header totals
   tell when records are missing.
 - `pprof-raw`: `go tool pprof -raw` of a protobuf heap or allocs profile, which
-  goleakhelp.profiles.protobuf produces: samples with all four values, then the locations.
+  prints for a protobuf heap profile: samples with all four values, then the locations.
+- protobuf profiles themselves, decoded by goleakhelp.profiles.pprof (heap_from_pprof).
 
 What the numbers are. runtime.MemProfile records one allocation in about every
 MemProfileRate bytes (512 KiB by default). The debug=1 text prints those samples as

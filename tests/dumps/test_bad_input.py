@@ -40,10 +40,10 @@ def test_binary_file(monkeypatch, capsys, tmp_path):
     _one_line_error(code, err, "binary")
 
 
-def test_gzip_of_binary_is_called_a_protobuf_profile(monkeypatch, capsys, tmp_path):
+def test_gzip_of_binary_that_starts_like_a_profile(monkeypatch, capsys, tmp_path):
     (tmp_path / "p.pb.gz").write_bytes(gzip.compress(b"\x0a\x04\x08\x01\x10\x02" + bytes(range(256)) * 8))
     code, _, err = run(monkeypatch, capsys, str(tmp_path / "p.pb.gz"))
-    _one_line_error(code, err, "protobuf", "debug=2")
+    _one_line_error(code, err, "pprof profile", "damaged")
 
 
 def test_corrupt_gzip(monkeypatch, capsys, tmp_path):

@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from goleakhelp.dumps.source import RUNTIME_TEXT_CAP
+from tests.conftest import FIXTURES
 from tests.dumps.conftest import DUMPGEN_SRC, DUMPS, fixture_text, manifest, records, run_dump
 
 pytestmark = pytest.mark.skipif(not manifest(), reason="no fixture dumps: run scripts/make_dump_fixtures.py")
@@ -95,11 +96,19 @@ def test_pprof_url(monkeypatch, capsys):
     assert code == 1 and json.loads(out)["origin"] == url
 
 
-def test_protobuf_profile_is_refused_with_advice(monkeypatch, capsys):
-    proto = [r for r in manifest() if r["file"].endswith(".pb.gz")]
-    assert proto
-    code, _, err = run(monkeypatch, capsys, str(DUMPS / proto[0]["file"]))
-    assert code == 2 and "protobuf" in err and "debug=2" in err
+@pytest.mark.parametrize("record", [r for r in manifest() if r["file"].endswith(".pb.gz")], ids=lambda r: r["file"])
+def test_protobuf_goroutine_profiles_are_read_natively(monkeypatch, capsys, record):
+    code, out, err = run(monkeypatch, capsys, str(DUMPS / record["file"]), "--json")
+    data = json.loads(out)
+    assert code == 1 and data["format"] == "pprof-proto"
+    leak = next(g for g in data["groups"] if record["expect"] in [m["id"] for m in g["matches"]])
+    assert leak["count"] == record["leaked_count"] and leak["suspicion"] != "none"
+    assert any(re.match(record["leak_function"], f) for f in leak["frames"])
+
+
+def test_heap_profile_given_to_dump_is_a_heap_report(monkeypatch, capsys):
+    code, out, err = run(monkeypatch, capsys, str(FIXTURES / "profiles" / "heap.pb.gz"))
+    assert "analysed as `goleakhelp heap` does" in err and "subslice-retention" in out and code == 1
 
 
 def test_dump_cut_at_64_mib_says_so(monkeypatch, capsys, tmp_path):

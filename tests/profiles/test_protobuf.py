@@ -1,5 +1,4 @@
-"""Protobuf profiles: decoded natively with the official schema (heap and allocs read
-without a toolchain); goroutine profiles converted with `go tool pprof -traces` when one exists."""
+"""Protobuf profiles, decoded natively with pprof's official schema: no Go toolchain needed."""
 
 from __future__ import annotations
 
@@ -9,11 +8,11 @@ import pytest
 
 from goleakhelp.dumps.analyze import analyze_dump
 from goleakhelp.errors import UserError
-from goleakhelp.profiles import protobuf
 from goleakhelp.profiles.heap import analyze_heap, parse_heap_text, read_heap_profile
-from goleakhelp.profiles.pprof import decode_profile
-from goleakhelp.profiles.protobuf import convert_profile, identify_profile, is_gzip, is_protobuf_profile
-from tests.profiles.conftest import DUMPS, fixture_bytes, manifest, needs_go
+from goleakhelp.dumps.source import DumpSource
+from goleakhelp.inputs import is_gzip
+from goleakhelp.profiles.pprof import decode_profile, is_protobuf_profile
+from tests.profiles.conftest import DUMPS, fixture_bytes, manifest
 
 HEAP_TYPES = ("alloc_objects", "alloc_space", "inuse_objects", "inuse_space")
 
@@ -32,19 +31,19 @@ def test_gzip_magic():
     ],
 )
 def test_kind_from_the_sample_types(name, kind, types, default):
-    info = identify_profile(fixture_bytes(name), name)
-    assert (info.kind, info.sample_types, info.default_sample_type) == (kind, types, default)
+    profile = decode_profile(fixture_bytes(name), name)
+    assert (profile.kind, profile.sample_types, profile.default_sample_type or None) == (kind, types, default)
 
 
 def test_goroutine_profile_from_the_dump_fixtures():
-    assert identify_profile((DUMPS / "chan-send-orphan.proto.pb.gz").read_bytes()).kind == "goroutine"
+    assert decode_profile((DUMPS / "chan-send-orphan.proto.pb.gz").read_bytes()).kind == "goroutine"
 
 
 def test_text_and_junk_are_not_protobuf_profiles():
     with pytest.raises(UserError, match="heap.debug1.txt is not a pprof profile"):
-        identify_profile(fixture_bytes("heap.debug1.txt"), "heap.debug1.txt")
+        decode_profile(fixture_bytes("heap.debug1.txt"), "heap.debug1.txt")
     with pytest.raises(UserError, match="gzip-compressed but holds no pprof profile"):
-        identify_profile(gzip.compress(b"hello"), "x.gz")
+        decode_profile(gzip.compress(b"hello"), "x.gz")
     for data in (fixture_bytes("heap.debug1.txt"), bytes(range(256)) * 64, b"", gzip.compress(b"hello")):
         assert not is_protobuf_profile(data)
 
@@ -54,19 +53,10 @@ def test_unpacked_protobuf_is_recognised_too(name):
     # goleakhelp's input reader gunzips what it reads before anyone looks at it.
     data = gzip.decompress(fixture_bytes(name))
     assert is_protobuf_profile(data) and is_protobuf_profile(fixture_bytes(name))
-    assert identify_profile(data).kind == identify_profile(fixture_bytes(name)).kind
-
-
-def test_goroutine_profile_without_a_toolchain_says_what_to_run(monkeypatch):
-    monkeypatch.setattr(protobuf, "find_go", lambda: None)
-    with pytest.raises(UserError) as info:
-        convert_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz")
-    message = str(info.value)
-    assert "\n" not in message and "in protobuf form" in message and "`go tool pprof -traces goroutine.pb.gz`" in message
+    assert decode_profile(data).kind == decode_profile(fixture_bytes(name)).kind
 
 
 def test_heap_protobuf_is_read_without_a_toolchain(monkeypatch):
-    monkeypatch.setattr(protobuf, "find_go", lambda: None)
     monkeypatch.setenv("PATH", "")
     profile = read_heap_profile(fixture_bytes("heap.pb.gz"), "heap.pb.gz")
     assert profile.format == "protobuf" and profile.inuse_bytes > 0
@@ -134,24 +124,21 @@ def test_other_kinds_are_refused_with_the_reason():
         read_heap_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz")
 
 
-@needs_go
-def test_goroutine_protobuf_converts_for_the_dump_reader(kb):
-    converted = convert_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz")
-    assert converted.command == "go tool pprof -traces"
-    report = analyze_dump(converted.text, kb.entries.values(), origin="goroutine.pb.gz")
+def test_goroutine_protobuf_is_a_dump_form(kb):
+    data = gzip.decompress(fixture_bytes("goroutine.pb.gz"))  # input readers unpack gzip first
+    report = analyze_dump(DumpSource.from_bytes(data, "goroutine.pb.gz"), kb.entries.values(), origin="goroutine.pb.gz")
+    assert report.format == "pprof-proto"
     expect = manifest()["goroutines"]
     group = next(f for f in report.findings if f.matches and f.matches[0].id == expect["expect"])
-    assert group.group.count == expect["count"]
-    assert expect["function"] in [fr.function for fr in group.group.frames]
+    assert group.group.count == expect["count"] and group.group.state == "chan send"
+    frame = next(fr for fr in group.group.frames if fr.function == expect["function"])
+    assert frame.file == "heapgen/main.go" and frame.line > 0  # files and lines, which -traces lacked
 
 
-@needs_go
-def test_broken_toolchain_path_is_a_user_error():
-    with pytest.raises(UserError, match="cannot run"):
-        convert_profile(fixture_bytes("goroutine.pb.gz"), "goroutine.pb.gz", go="/nonexistent/go")
-
-
-@needs_go
-def test_unpacked_goroutine_protobuf_converts():
-    traces = convert_profile(gzip.decompress(fixture_bytes("goroutine.pb.gz")), "goroutine.pb").text
-    assert traces.splitlines()[2] == "Type: goroutine"
+def test_goroutine_protobuf_matches_what_the_text_dump_matches(kb):
+    """The same scenario written by the runtime as debug=2 text and as a protobuf profile."""
+    text = analyze_dump((DUMPS / "chan-send-orphan.debug2.txt").read_text(), kb.entries.values())
+    proto = analyze_dump(DumpSource.from_bytes(gzip.decompress((DUMPS / "chan-send-orphan.proto.pb.gz").read_bytes()), "p"), kb.entries.values())
+    def leaking(report):
+        return {(f.group.count, f.matches[0].id) for f in report.findings if f.matches and f.suspicion != "none"}
+    assert leaking(proto) == leaking(text) and leaking(text)
