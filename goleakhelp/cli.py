@@ -542,6 +542,8 @@ def watch(
     duration: Annotated[Optional[str], typer.Option("--duration", "-d", help="Stop after this long (default: at Ctrl-C).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print every sample as one JSON object per line, then the summary.")] = False,
     replay: Annotated[Optional[Path], typer.Option("--replay", help="Show a watch recorded with --json again.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write a self-contained HTML report with a chart per growing item.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --report file.")] = False,
     lang: LangOpt = None,
     kb_dir: KbDirOpt = None,
 ) -> None:
@@ -558,7 +560,7 @@ def watch(
       goleakhelp watch http://localhost:6060
       goleakhelp watch localhost:6060 --interval 30s --duration 10m
       goleakhelp watch http://localhost:6060 --json > watch.jsonl
-      goleakhelp watch --replay watch.jsonl
+      goleakhelp watch --replay watch.jsonl --report watch.html
     """
     from goleakhelp.render.json import watch_sample_json, watch_summary_json
     from goleakhelp.render.watch import live_view, render_watch_summary
@@ -567,6 +569,8 @@ def watch(
     language = _lang(lang)
     kb = _load(kb_dir)
     console = _console()
+    if report is not None and report.exists() and not force:  # before the watch, not after it
+        raise UserError(f"{report} already exists; use --force to replace it")
     if replay is not None:
         from goleakhelp.watch.record import MAX_RECORD_BYTES, read_record
 
@@ -609,6 +613,13 @@ def watch(
         if replay is not None:
             console.print(live_view(root, samples, trends(samples), language, console.width))
         render_watch_summary(summary, kb.entries, language, console)
+    if report is not None:
+        from goleakhelp.files import write_new
+        from goleakhelp.i18n import label
+        from goleakhelp.render.watch_html import watch_report_html
+
+        write_new(report, watch_report_html(root, samples, summary, kb.entries, language), force)
+        _stderr(label("watch_wrote_report", language, path=report))
     raise typer.Exit(1 if summary.growing else 0)
 
 

@@ -30,6 +30,7 @@ def write_new(path: Path, data: str | bytes, force: bool = False) -> None:
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
         with os.fdopen(fd, "wb") as out:
             out.write(raw)
             out.flush()
@@ -57,3 +58,9 @@ def _link_new(tmp: str, path: Path) -> None:
         if path.exists():
             raise FileExistsError(str(path)) from None
         os.replace(tmp, path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -135,3 +135,45 @@ def test_bad_options(monkeypatch, capsys, args, words):
 def test_watch_help_runs_in_a_fresh_process():
     result = subprocess.run([sys.executable, "-m", "goleakhelp", "watch", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "Examples:" in result.stdout
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium (apt-get install chromium)")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@needs_go
+@needs_chromium
+def test_html_report_shows_a_chart_of_the_leak_in_a_browser(monkeypatch, capsys, leakserver, tmp_path):
+    from PIL import Image
+
+    url, _ = leakserver
+    report = tmp_path / "watch.html"
+    code, _, err = _watch(monkeypatch, capsys, url, "-i", "0.5s", "-d", "3s", "--report", str(report))
+    assert code == 1 and report.is_file() and "wrote" in err
+    page = report.read_text()
+    assert "main.lookup.func1" in page and "chan-send-orphan" in page and "https://" not in page.split("<script>")[0]
+    profile = tmp_path / "chromium"
+    dom = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert 'data-charts-drawn="2"' in dom  # the goroutine group and the heap place, drawn by Chart.js
+    shot = tmp_path / "watch.png"
+    subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1000", f"--screenshot={shot}", report.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )
+    image = Image.open(shot).convert("RGB")
+    # The line of a steady grower is drawn in #b3261e; the page has no other large red area.
+    red = sum(1 for r, g, b in image.getdata() if r > 150 and g < 80 and b < 80)
+    assert red > 300, f"{red} red pixels: no chart line in the screenshot"
+
+
+def test_report_is_not_overwritten(monkeypatch, capsys, tmp_path):
+    report = tmp_path / "watch.html"
+    report.write_text("mine")
+    code, _, err = _watch(monkeypatch, capsys, "http://127.0.0.1:9", "--report", str(report))
+    assert code == 2 and "--force" in err and report.read_text() == "mine"
