@@ -777,6 +777,7 @@ func main() {
 	pipes := flag.Int("pipes", 3, "pipes with a reader in IO wait")
 	httpConns := flag.Int("http", 4, "idle HTTP keep-alive connections (net/http goroutines)")
 	timeout := flag.Duration("timeout", 2*time.Minute, "give up waiting for the goroutines to park; dump anyway")
+	debug := flag.Int("debug", 2, "the pprof form to write: 2 (text, the default), 1 (grouped text) or 0 (protobuf)")
 	flag.Parse()
 
 	start := time.Now()
@@ -818,7 +819,7 @@ func main() {
 		runtime.NumGoroutine(), planned, len(ps)+5, extra, base, settled, time.Since(start).Round(time.Millisecond))
 
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	if err := pprof.Lookup("goroutine").WriteTo(w, 2); err != nil {
+	if err := pprof.Lookup("goroutine").WriteTo(w, *debug); err != nil {
 		fmt.Fprintln(os.Stderr, "dumpgen:", err)
 		os.Exit(1)
 	}
