@@ -20,7 +20,7 @@ from functools import cache
 from itertools import compress
 from operator import attrgetter
 
-from goleakhelp.code.model import Finding
+from goleakhelp.code.model import Finding, Limit
 from goleakhelp.code.source import GoSource
 from goleakhelp.code.syntax import FUNCTION_TYPES, own_nodes, walk
 
@@ -35,6 +35,7 @@ class CodeContext:
     _kinds: list | None = None  # the kind id of each node in _nodes
     _found: dict = field(default_factory=dict)  # memo of the text-anchored lookups
     _lines: list | None = None
+    limits: list[Limit] = field(default_factory=list)  # what was left out, and why
 
     # -- the whole file, walked once -------------------------------------------------
 
@@ -205,6 +206,28 @@ class CodeContext:
         if found is None:
             found = self._found[key] = list(own_nodes(func))
         return found
+
+    # -- the flow engine: one graph per function, built on first use --------------------
+
+    def graph(self, func):
+        """The control-flow graph of `func` (flow.cfg.Graph), or None when its body is
+        nested too deeply to analyse (recorded in `limits`)."""
+        from goleakhelp.code.flow.cfg import MAX_NESTING, NestedTooDeeply, build_graph
+
+        key = ("graph", func.id)
+        if key not in self._found:
+            try:
+                self._found[key] = build_graph(func, self.text)
+            except NestedTooDeeply as exc:
+                self._found[key] = None
+                deep = exc.line + 1 - self.source.line_offset
+                self.limit(func, f"function nested more than {MAX_NESTING} statements deep (line {deep}): its paths are not analysed")
+        return self._found[key]
+
+    def limit(self, node, reason: str) -> None:
+        """Record that the code at `node` was not analysed, and why (shown with the findings)."""
+        line = max(1, self.source.user_line(node))
+        self.limits.append(Limit(self.source.name, line, reason))
 
     # -- text and reports ------------------------------------------------------------
 

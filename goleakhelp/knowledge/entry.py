@@ -78,6 +78,21 @@ class CodeExamples:
 
 
 @dataclass(frozen=True)
+class ResourceFacts:
+    """What `goleakhelp code` follows for a "never released" pattern (the optional
+    `detection` section): which calls acquire the resource and which release it."""
+
+    resource: str  # how messages name it: "the file"
+    acquire: tuple[str, ...]  # callees that return it: os.Open, or *.Query for any receiver
+    result: int  # which assigned name is the resource
+    release: tuple[str, ...]  # methods called on it that release it: Close, Body.Close
+    release_functions: tuple[str, ...]  # functions taking it that release it: C.free
+    triggers: tuple[str, ...]  # text a file must contain to be worth looking at
+    min_args: int = 0  # fewer arguments means another API with the same name (url.Query())
+    before: str | None = None  # "1.23": a leak only when the module targets an older Go
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     kind: str
@@ -103,6 +118,7 @@ class Entry:
     related: tuple[str, ...]
     references: tuple[str, ...]
     source: Path = field(compare=False)
+    detection: ResourceFacts | None = None
 
     def quick_fix(self, lang: str) -> str:
         """The one-line fix: the first fix step."""

@@ -6,8 +6,13 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
+from goleakhelp.code.detectors.resources import track
+from goleakhelp.code.flow.ownership import Release, declared_locally
 from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function
 
+# go vet's lostcancel: any use of the cancel variable (a call, passing it, returning it,
+# capturing it in a closure) counts, on every path from its definition to a return.
+ANY_USE = Release(any_use=True)
 WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
 
 
@@ -51,12 +56,23 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
             ctx.report("ctx-lostcancel", node, f"the cancel function of {ctx.text(callee)} is discarded")
             continue
         func = enclosing_function(node)
-        scope = func if func is not None else ctx.source.root
-        if not _uses(scope, cancel, node.end_byte, ctx):
+        if func is None:
+            continue  # package level: the context lives as long as the program
+        if not _uses(func, cancel, node.end_byte, ctx):
             ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is never called or passed on")
-
-
-
+            continue
+        if not declared_locally(ctx, func, cancel):
+            continue  # a named result or a variable outside the function: someone else calls it
+        found = track(ctx, func, node, cancel, None, ANY_USE)
+        if found:
+            leak = found[0]
+            if leak.kind == "overwrite":
+                where = f"line {ctx.source.user_line(leak.node)} overwrites `{cancel}` before it is called"
+            elif leak.kind == "return":
+                where = f"the return at line {ctx.source.user_line(leak.node)} is reached without calling `{cancel}`"
+            else:
+                where = f"the end of the function is reached without calling `{cancel}`"
+            ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is not called on every path: {where}")
 
 
 @detector("ctx-not-inherited", b'context.Background()', b'context.TODO()')

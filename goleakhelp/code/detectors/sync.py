@@ -4,37 +4,99 @@ from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import calls, enclosing_function, receiver_and_method, walk
+from goleakhelp.code.flow.paths import DONE, GO, KILL, leaks
+from goleakhelp.code.syntax import assigned_names, calls, enclosing_function, function_name, receiver_and_method, walk
+
+
+LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
+
+
+def _lock_events(ctx: CodeContext, graph, recv: str, unlock: str, lock: str) -> dict[int, str]:
+    """Item id -> DONE when the item unlocks `recv` (directly, deferred, in a goroutine or
+    through a local closure such as `unlock := func() { mu.Unlock() }`), KILL when it locks
+    `recv` again."""
+    func = graph.func
+    events: dict[int, str] = {}
+    releasers: set[str] = set()
+    for call, callee in ctx.calls_named(unlock, lock, within=func):
+        r, method = receiver_and_method(callee)
+        if r != recv:
+            continue
+        located = graph.locate(call)
+        if located is None:
+            continue
+        item = graph.blocks[located[0]].items[located[1]]
+        literal = _outer_literal(call, item)
+        if method == unlock:
+            name = _closure_name(literal, ctx) if literal is not None else None
+            if name is not None:
+                releasers.add(name)
+            else:
+                events[item.id] = DONE
+        elif literal is None and call.parent is not None and call.parent.type == "expression_statement":
+            events.setdefault(item.id, KILL)
+    for name in releasers:
+        for call, callee in ctx.calls_named(name, within=func):
+            located = graph.locate(call) if callee == name else None
+            if located is not None:
+                events[graph.blocks[located[0]].items[located[1]].id] = DONE
+    return events
+
+
+def _outer_literal(node, item):
+    found, current = None, node.parent
+    while current is not None and current.id != item.id:
+        if current.type == "func_literal":
+            found = current
+        current = current.parent
+    return found
+
+
+def _closure_name(literal, ctx: CodeContext) -> str | None:
+    parent = literal.parent
+    holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
+    if holder is not None and holder.type in ("short_var_declaration", "assignment_statement"):
+        names = assigned_names(holder, ctx.text)
+        if len(names) == 1:
+            return names[0]
+    return None
 
 
 @detector("mutex-unreleased", b'Lock()')
 def mutex_unreleased(ctx: CodeContext) -> None:
+    """A Lock that some path leaves held: each return judged on its own path."""
     for func in ctx.functions_containing(b"Lock()"):
-        nodes = ctx.own_nodes(func)
-        deferred: set[str] = set()
-        for node in nodes:
-            if node.type == "defer_statement":
-                for _, callee in calls(walk(node), ctx.text):
-                    recv, method = receiver_and_method(callee)
-                    if method in ("Unlock", "RUnlock"):
-                        deferred.add(f"{recv}.{method}")
-        events = []  # (byte offset, kind, receiver, node)
-        for node, callee in calls(nodes, ctx.text):
+        name = function_name(func, ctx.text).lower()
+        if name.startswith(("lock", "rlock", "trylock")) or name.endswith(("lock", "locked")):
+            continue  # lock helpers (lockShared, rlockFor, acquireLock) hand the held lock to their caller
+        for call, callee in ctx.calls_named("Lock", "RLock", within=func):
             recv, method = receiver_and_method(callee)
-            if method in ("Lock", "RLock", "Unlock", "RUnlock") and recv and node.parent.type == "expression_statement":
-                events.append((node.start_byte, method, recv, node))
-        returns = [n.start_byte for n in nodes if n.type == "return_statement"]
-        for start, method, recv, node in events:
-            if method not in ("Lock", "RLock"):
+            if not recv or method not in LOCKS or enclosing_function(call) != func or call.parent.type != "expression_statement":
                 continue
-            unlock = "Unlock" if method == "Lock" else "RUnlock"
-            if f"{recv}.{unlock}" in deferred:
-                continue
-            release = next((s for s, m, r, _ in events if s > start and r == recv and m == unlock), None)
-            if release is None:
+            unlock = LOCKS[method]
+            if not any(receiver_and_method(c)[0] == recv for _, c in ctx.calls_named(unlock, within=func)):
                 continue  # unlocked elsewhere (a helper, another method): not ours to judge
-            if any(start < r < release for r in returns):
-                ctx.report("mutex-unreleased", node, f"`{recv}.{method}()` is followed by a return before `{recv}.{unlock}()`")
+            graph = ctx.graph(func)
+            if graph is None:
+                break
+            events = _lock_events(ctx, graph, recv, unlock, method)
+            located = graph.locate(call.parent)
+            if located is None:
+                continue
+
+            def step(item, state, events=events):
+                return events.get(item.id, GO), state
+
+            found = leaks(graph, located, 0, step, lambda cond, state: (0, 1))
+            if found:
+                leak = found[0]
+                if leak.kind == "overwrite":
+                    what = f"`{recv}.{method}()` is called again at line {ctx.source.user_line(leak.node)} while still held (a deadlock)"
+                elif leak.kind == "return":
+                    what = f"the return at line {ctx.source.user_line(leak.node)} leaves `{recv}` locked (no `{recv}.{unlock}()` on that path)"
+                else:
+                    what = f"the function can end with `{recv}` locked"
+                ctx.report("mutex-unreleased", call, f"`{recv}.{method}()`: {what}")
 
 
 def _goroutine_literals(ctx: CodeContext):
