@@ -224,6 +224,13 @@ class CodeContext:
                 self.limit(func, f"function nested more than {MAX_NESTING} statements deep (line {deep}): its paths are not analysed")
         return self._found[key]
 
+    def note_exhausted(self, graph) -> None:
+        """Record, once per function, that its walks ran out of budget (flow.cfg.Graph.budget)."""
+        key = ("exhausted", graph.func.id)
+        if graph.exhausted and key not in self._found:
+            self._found[key] = True
+            self.limit(graph.func, "function with too many values to follow along its paths: the rest of it is not analysed")
+
     def limit(self, node, reason: str) -> None:
         """Record that the code at `node` was not analysed, and why (shown with the findings)."""
         line = max(1, self.source.user_line(node))
@@ -241,7 +248,12 @@ class CodeContext:
         row = node.start_point[0]
         if self._lines is None:
             self._lines = self.source.text.split(b"\n")
-        code = self._lines[row].decode("utf-8", "replace").strip() if row >= 0 else ""
+        raw = self._lines[row] if row >= 0 else b""
+        if len(raw) > MAX_CODE_BYTES:  # a very long line: the part around the finding, marked as cut
+            column = node.start_point[1]
+            start = max(0, column - MAX_CODE_BYTES // 4)
+            raw = (b"... " if start else b"") + raw[start : start + MAX_CODE_BYTES] + b" ..."
+        code = raw.decode("utf-8", "replace").strip()
         self.findings.append(Finding(entry_id, self.source.name, line, node.start_point[1] + 1, message, confidence, note, code))
 
     def before(self, major: int, minor: int) -> bool | None:
@@ -259,6 +271,9 @@ class CodeContext:
             return True, "low", f"applies only when the module targets Go older than {major}.{minor}; the Go version is unknown (no go.mod found, use --go)"
         v = self.go_version
         return True, "high", f"the module targets Go {v[0]}.{v[1]}, older than {major}.{minor}"
+
+
+MAX_CODE_BYTES = 200  # of the source line a finding quotes
 
 
 def source_order(node) -> tuple[int, int]:

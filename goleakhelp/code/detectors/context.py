@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
@@ -18,10 +19,15 @@ WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
 
 def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
     """An identifier `name` inside `func` after byte `after`."""
-    return any(
-        token.type == "identifier" and token.start_byte > after and func.start_byte <= token.start_byte and token.end_byte <= func.end_byte
-        for token in ctx.tokens(name)
-    )
+    tokens = ctx.tokens(name)
+    starts = ctx.shared(("token-starts", name), lambda: [t.start_byte for t in tokens])
+    for i in range(bisect_right(starts, after), len(tokens)):
+        token = tokens[i]
+        if token.end_byte > func.end_byte:
+            return False
+        if token.type == "identifier":
+            return True
+    return False
 
 
 def _with_assignments(ctx: CodeContext) -> list:

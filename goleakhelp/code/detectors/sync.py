@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
+from goleakhelp.code.flow.conditions import guards
 from goleakhelp.code.flow.paths import DONE, GO, KILL, leaks
-from goleakhelp.code.syntax import assigned_names, calls, enclosing_function, function_name, receiver_and_method, walk
+from goleakhelp.code.syntax import assigned_names, calls, enclosing, enclosing_function, function_name, receiver_and_method, walk
 
 
 LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
@@ -62,6 +63,31 @@ def _closure_name(literal, ctx: CodeContext) -> str | None:
     return None
 
 
+def _judged_unlocks(ctx: CodeContext, func, recv: str, unlock: str) -> list | None:
+    """The calls `recv.unlock()` that run in `func` itself (directly, deferred, or through a
+    local closure); None when an unlock is guarded by a flag (`if locked { mu.Unlock() }`),
+    a state the walk cannot follow."""
+    found = []
+    for call, callee in ctx.calls_named(unlock, within=func):
+        if receiver_and_method(callee)[0] != recv:
+            continue
+        guard = enclosing(call, ("if_statement",))
+        condition = guard.child_by_field_name("condition") if guard is not None else None
+        if condition is not None and condition.type in ("identifier", "selector_expression") and any(w in ctx.text(condition).lower() for w in ("lock", "held")):
+            return None
+        owner = enclosing_function(call)
+        if owner == func or (owner is not None and owner.parent is not None and owner.parent.type in ("call_expression", "expression_list", "short_var_declaration")):
+            found.append(call)
+    return found
+
+
+def _hands_release_back(item, ctx: CodeContext) -> bool:
+    """`return conn, tx.closemuRUnlockRelease, nil`: the caller gets what unlocks."""
+    if item.type != "return_statement":
+        return False
+    return any(word in ctx.text(item).lower() for word in ("unlock", "release"))
+
+
 @detector("mutex-unreleased", b'Lock()')
 def mutex_unreleased(ctx: CodeContext) -> None:
     """A Lock that some path leaves held: each return judged on its own path."""
@@ -74,20 +100,34 @@ def mutex_unreleased(ctx: CodeContext) -> None:
             if not recv or method not in LOCKS or enclosing_function(call) != func or call.parent.type != "expression_statement":
                 continue
             unlock = LOCKS[method]
-            if not any(receiver_and_method(c)[0] == recv for _, c in ctx.calls_named(unlock, within=func)):
-                continue  # unlocked elsewhere (a helper, another method): not ours to judge
+            unlocks = ctx.shared(("unlocks", func.id, recv, unlock), lambda: _judged_unlocks(ctx, func, recv, unlock))
+            if not unlocks:
+                continue  # unlocked elsewhere (a helper, another goroutine, a flag): not ours to judge
+            if any(u.start_byte < call.start_byte and enclosing_function(u) == func for u in unlocks):
+                continue  # unlock, then lock again: the caller holds the lock around this function
             graph = ctx.graph(func)
             if graph is None:
                 break
-            events = _lock_events(ctx, graph, recv, unlock, method)
+            events = ctx.shared(("lock-events", func.id, recv, method), lambda: _lock_events(ctx, graph, recv, unlock, method))
             located = graph.locate(call.parent)
             if located is None:
                 continue
+            same = guards(call, func, ctx.text)
 
             def step(item, state, events=events):
-                return events.get(item.id, GO), state
+                event = events.get(item.id, GO)
+                if event == KILL and method == "RLock":
+                    event = GO  # read locks may be taken again
+                if event == GO and _hands_release_back(item, ctx):
+                    event = DONE
+                return event, state
 
-            found = leaks(graph, located, 0, step, lambda cond, state: (0, 1))
+            def branch(cond, state, same=same):
+                taken = same.get(ctx.text(cond))
+                return (taken,) if taken is not None else (0, 1)
+
+            found = leaks(graph, located, 0, step, branch)
+            ctx.note_exhausted(graph)
             if found:
                 leak = found[0]
                 if leak.kind == "overwrite":

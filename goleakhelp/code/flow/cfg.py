@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-MAX_NESTING = 120  # statements inside statements; Python recursion stays far below its limit
+MAX_NESTING = 100  # compound statements inside each other; about 4 Python frames each, far below the recursion limit
 
 # Calls after which the function does not go on: the process ends, the goroutine unwinds,
 # or the test stops. Written as callee texts.
@@ -30,7 +30,7 @@ NO_RETURN = re.compile(
     r"|\w+\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)|klog\.(Fatal|Fatalf|Exit|Exitf)|logrus\.(Fatal|Fatalf|Panic|Panicf))$"
 )
 
-LOOP_FORMS = ("for_clause", "range_clause")
+WALK_BUDGET_PER_ITEM, WALK_BUDGET_MIN = 64, 50_000
 
 
 class NestedTooDeeply(Exception):
@@ -58,6 +58,10 @@ class Graph:
     blocks: list[Block]
     exit: int
     defers: list  # defer_statement nodes, in source order
+    # Item steps all walks of this graph may take together: each walk is linear, but a
+    # function that acquires thousands of values would be walked thousands of times.
+    budget: int = 0
+    exhausted: bool = False  # a walk stopped because the budget ran out
     _starts: list[int] = field(default_factory=list)  # item start bytes, sorted
     _where: list[tuple[int, int]] = field(default_factory=list)  # (block, position) of each item in _starts order
 
@@ -92,7 +96,8 @@ def build_graph(func, text) -> Graph:
     for label, target in builder.labels.items():
         if label not in builder.placed:  # goto to a label that does not exist: a dead end
             builder.blocks[target].kind = "label.missing"
-    graph = Graph(func, builder.blocks, exit_, sorted(builder.defers, key=lambda n: n.start_byte))
+    items = sum(len(b.items) for b in builder.blocks)
+    graph = Graph(func, builder.blocks, exit_, sorted(builder.defers, key=lambda n: n.start_byte), WALK_BUDGET_PER_ITEM * items + WALK_BUDGET_MIN)
     located = sorted(
         ((item.start_byte, b.index, p) for b in builder.blocks for p, item in enumerate(b.items)),
     )
@@ -140,7 +145,7 @@ class _Builder:
         kind = node.type
         handler = _HANDLERS.get(kind)
         if handler is not None:
-            return handler(self, node, current, depth + 1)
+            return handler(self, node, current, depth if kind in ("block", "statement_list") else depth + 1)
         if kind in ("comment", "empty_statement", "{", "}", ";"):
             return current
         current = self.add(current, node)
@@ -155,7 +160,12 @@ class _Builder:
         return current
 
     def block(self, node, current, depth):
-        return self.statements(node.named_children, current, depth)
+        for child in node.named_children:
+            if child.type == "statement_list":  # one frame less per level of nesting
+                current = self.statements(child.named_children, current, depth)
+            elif child.is_named:
+                current = self.statement(child, current, depth)
+        return current
 
     def _no_return(self, statement) -> bool:
         call = statement.named_children[0] if statement.named_children else None

@@ -74,3 +74,22 @@ def nil_on(cond, name: str, text) -> frozenset[int]:
     if op == "||":
         return frozenset(({TRUE} if TRUE in a and TRUE in b else set()) | ({FALSE} if FALSE in a or FALSE in b else set()))
     return frozenset()
+
+
+def guards(node, func, text) -> dict[str, int]:
+    """The conditions of the `if` statements around `node` (inside `func`), by text, with
+    the branch `node` is on. A later `if` with the same condition text is taken the same
+    way (`if b == 10 { mu.Lock() } ... if b == 10 { mu.Unlock() }`), as long as the
+    code between does not change what it tests, which the walk assumes."""
+    found: dict[str, int] = {}
+    child, current = node, node.parent
+    while current is not None and current.id != func.id:
+        if current.type == "if_statement":
+            condition = current.child_by_field_name("condition")
+            consequence, alternative = current.child_by_field_name("consequence"), current.child_by_field_name("alternative")
+            if condition is not None and consequence is not None and consequence.id == child.id:
+                found.setdefault(text(condition), TRUE)
+            elif condition is not None and alternative is not None and alternative.id == child.id:
+                found.setdefault(text(condition), FALSE)
+        child, current = current, current.parent
+    return found

@@ -21,7 +21,7 @@ from goleakhelp.code.flow import conditions
 from goleakhelp.code.flow.cfg import Graph
 from goleakhelp.code.flow.paths import DONE, GO, KILL, Leak, leaks
 
-RELEASE, CONDITIONAL, HAND, USE, REBIND = "release", "conditional", "hand", "use", "rebind"
+RELEASE, CONDITIONAL, HAND, USE, REBIND, DECLARE = "release", "conditional", "hand", "use", "rebind", "declare"
 
 # Standard-library calls that use a resource without taking it over: passing a file to
 # bufio.NewScanner or io.Copy does not make anyone else close it.
@@ -58,25 +58,32 @@ class Tracker:
         self.statement = statement
         self.summaries = summaries
         self.text = ctx.text
-        func = graph.func
-        self.roles: dict[int, list[str]] = {}  # item id -> roles of the value's occurrences in it
-        self.err_kills: set[int] = set()  # items that assign err again
-        self.releasers: set[str] = set()  # local closures that release the value: `stop := func() { t.Stop() }`
-        own = [t for t in ctx.tokens(name) if func.start_byte <= t.start_byte and t.end_byte <= func.end_byte and t.type == "identifier"]
+        self.scope = _block_of(statement)
+        self.guards = conditions.guards(statement, graph.func, ctx.text)
+        # What each occurrence does does not depend on which acquiring statement is followed:
+        # computed once per function and name, so many acquisitions of one variable stay linear.
+        key = ("occurrences", graph.func.id, name, self.err, release)
+        self.roles, self.err_kills = ctx.shared(key, self._occurrences)
+
+    def _occurrences(self) -> tuple[dict[int, list], set[int]]:
+        """(item id -> roles of the value's occurrences in it, items that assign err again)."""
+        ctx, graph, func = self.ctx, self.graph, self.graph.func
+        self.roles = roles = {}
+        releasers: set[str] = set()  # local closures that release the value: `stop := func() { t.Stop() }`
+        own = [t for t in ctx.tokens(self.name) if func.start_byte <= t.start_byte and t.end_byte <= func.end_byte and t.type == "identifier"]
         for token in own:
             located = graph.locate(token)
-            if located is None:
-                continue
-            item = graph.blocks[located[0]].items[located[1]]
-            closure = self._closure_name(token, item)
-            if closure is not None:
-                self.releasers.add(closure)
+            if located is not None:
+                closure = self._closure_name(token, graph.blocks[located[0]].items[located[1]])
+                if closure is not None:
+                    releasers.add(closure)
         for token in own:
             self._add(token, self._role(token))
-        for closure in self.releasers:
+        for closure in releasers:
             for token in ctx.tokens(closure):
                 if func.start_byte <= token.start_byte < func.end_byte and token.type == "identifier":
                     self._add(token, self._closure_call_role(token))
+        kills: set[int] = set()
         if self.err is not None:
             for token in ctx.tokens(self.err):
                 if func.start_byte <= token.start_byte < func.end_byte and token.type == "identifier" and self._assigned(token):
@@ -84,9 +91,10 @@ class Tracker:
                     if located is not None:
                         item = graph.blocks[located[0]].items[located[1]]
                         if self._closure(token, item) is None:
-                            self.err_kills.add(item.id)
+                            kills.add(item.id)
+        return roles, kills
 
-    def _add(self, token, role: str) -> None:
+    def _add(self, token, role) -> None:
         located = self.graph.locate(token)
         if located is None:
             return
@@ -120,7 +128,9 @@ class Tracker:
     def _flow(self, node) -> str:
         """Where the value at `node` goes."""
         while (parent := node.parent) is not None and (
-            parent.type == "parenthesized_expression" or (parent.type == "unary_expression" and self.text(parent).startswith("&"))
+            parent.type == "parenthesized_expression"
+            or (parent.type == "unary_expression" and self.text(parent).startswith("&"))
+            or (parent.type == "type_assertion_expression" and _same(parent.child_by_field_name("operand"), node))
         ):
             node = parent
         parent = node.parent
@@ -152,7 +162,10 @@ class Tracker:
                 operator = holder.child_by_field_name("operator")
                 if operator is not None and self.text(operator) not in ("=", ":="):
                     return USE  # x += ...
-                return REBIND if hold == "assignment_statement" or self._same_scope(holder) else USE
+                # `:=` reuses the variable in its own block and declares a new one in an inner block.
+                return REBIND if hold == "assignment_statement" else (DECLARE, _block_of(holder))
+            if left is not None and all(self.text(n) == "_" for n in left.named_children):
+                return USE  # `_ = f` only silences the compiler
             return HAND
         if hold == "var_spec":
             return REBIND if any(_same(n, node) for n in holder.children_by_field_name("name")) else HAND
@@ -163,10 +176,6 @@ class Tracker:
         if kind == "call_expression" and _same(parent.child_by_field_name("function"), node):
             return USE  # calling the value itself: cancel(), counted by any_use
         return USE
-
-    def _same_scope(self, declaration) -> bool:
-        """A `:=` in the acquiring statement's own block reuses the variable; one in an inner block shadows it."""
-        return _block_of(declaration) == _block_of(self.statement) or _same(declaration, self.statement)
 
     def _assigned(self, token) -> bool:
         parent = token.parent
@@ -214,7 +223,7 @@ class Tracker:
         literal = self._closure(token, item)
         if literal is None:
             return role
-        if role == REBIND:
+        if role == REBIND or isinstance(role, tuple):
             return USE
         if role not in (RELEASE, HAND):
             return role
@@ -226,8 +235,12 @@ class Tracker:
             if runs is not None and runs.type == "go_statement":
                 return HAND
             return role  # called at once
-        if parent is not None and parent.type in ("short_var_declaration", "expression_list", "assignment_statement"):
-            return USE  # a closure kept for later: its calls are what count (releasers)
+        holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
+        if holder is not None and holder.type in ("short_var_declaration", "assignment_statement"):
+            left = holder.child_by_field_name("left")
+            names = left.named_children if left is not None else []
+            if len(names) == 1 and names[0].type == "identifier":
+                return USE  # a local closure kept for later: its calls are what count (releasers)
         return HAND  # a callback that will run later: t.Cleanup(func() {...}), AfterFunc, a field
 
     def _only_on_error(self, token, literal) -> bool:
@@ -237,8 +250,9 @@ class Tracker:
             parent = node.parent
             if parent is not None and parent.type == "if_statement":
                 condition = parent.child_by_field_name("condition")
-                branch = conditions.TRUE if _same(parent.child_by_field_name("consequence"), node) else conditions.FALSE
-                if not _same(condition, node):
+                consequence, alternative = parent.child_by_field_name("consequence"), parent.child_by_field_name("alternative")
+                branch = conditions.TRUE if _same(consequence, node) else conditions.FALSE if _same(alternative, node) else None
+                if branch is not None:
                     for err in {"err", self.err} - {None}:
                         if branch in conditions.set_on(condition, err, self.text):
                             return True
@@ -269,13 +283,16 @@ class Tracker:
             return GO, state
         if RELEASE in roles or HAND in roles:
             return DONE, state
-        if REBIND in roles:
+        if REBIND in roles or (DECLARE, self.scope) in roles:
             return KILL, state
         if CONDITIONAL in roles:
             state |= ERR_ONLY
         return GO, state
 
     def _branch(self, cond, state: int) -> tuple[int, ...]:
+        same = self.guards.get(self.text(cond))
+        if same is not None:
+            return (same,)
         allowed = {conditions.TRUE, conditions.FALSE}
         if state & ERR_LIVE:
             allowed -= conditions.set_on(cond, self.err, self.text)

@@ -26,7 +26,6 @@ Branch = Callable[[object, int], tuple[int, ...]]
 # At an exit (a return statement, or None for the end of the body): does it leak in this state?
 AtExit = Callable[[object, int], bool]
 
-MAX_STATES = 100_000  # (block, state) visits; graphs are linear, so this only stops a bug
 
 
 @dataclass(frozen=True)
@@ -42,16 +41,16 @@ def leaks(graph: Graph, start: tuple[int, int], state: int, step: Step, branch: 
     seen: set[tuple[int, int]] = set()
     queue: deque[tuple[int, int, int]] = deque([(start[0], start[1] + 1, state)])
     blocks = graph.blocks
-    visits = 0
-    while queue and visits < MAX_STATES:
+    while queue:
         index, position, state = queue.popleft()
-        visits += 1
         block = blocks[index]
         items = block.items
         stopped = False
         last = None
+        steps = 1
         for i in range(position, len(items)):
             item = items[i]
+            steps += 1
             outcome, state = step(item, state)
             if outcome == DONE:
                 stopped = True
@@ -61,6 +60,10 @@ def leaks(graph: Graph, start: tuple[int, int], state: int, step: Step, branch: 
                 stopped = True
                 break
             last = item
+        graph.budget -= steps
+        if graph.budget < 0:
+            graph.exhausted = True
+            break
         if stopped:
             continue
         if index == graph.exit:
