@@ -90,6 +90,10 @@ class ResourceFacts:
     triggers: tuple[str, ...]  # text a file must contain to be worth looking at
     min_args: int = 0  # fewer arguments means another API with the same name (url.Query())
     before: str | None = None  # "1.23": a leak only when the module targets an older Go
+    # Methods whose use on the value shows it is this resource; asked for when the acquiring
+    # call is known by its method name only (*.Query), so that `stream.Query(0.5)` is not rows.
+    evidence: tuple[str, ...] = ()
+    release_receive: tuple[str, ...] = ()  # a receive from this field releases it: <-timer.C (it fired)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ SECTIONS = (
 # detector follows (see ResourceFacts).
 OPTIONAL_SECTIONS = ("detection",)
 CALLEE_PATTERN = re.compile(r"^(\*|[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)\.[A-Za-z_]\w*$|^[A-Za-z_]\w*$")
-DETECTION_KEYS = ("resource", "acquire", "result", "release", "release_functions", "triggers", "min_args", "before")
+DETECTION_KEYS = ("resource", "acquire", "result", "release", "release_functions", "release_receive", "triggers", "min_args", "before", "evidence")
 
 
 @dataclass(frozen=True)
@@ -350,6 +350,8 @@ def _detection(c: _Checker, raw: Any) -> ResourceFacts | None:
         triggers=c.strings(m.get("triggers"), "detection.triggers", allow_empty=False),
         min_args=numbers["min_args"],
         before=str(before) if before is not None else None,
+        evidence=c.strings(m.get("evidence"), "detection.evidence"),
+        release_receive=c.strings(m.get("release_receive"), "detection.release_receive"),
     )
 
 

@@ -90,7 +90,7 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         report, confidence, note = ctx.version_gate(major, minor)
         if not report:
             return
-    release = Release(tuple(facts.release), tuple(facts.release_functions))
+    release = Release(tuple(facts.release), tuple(facts.release_functions), receives=tuple(facts.release_receive))
     for call, callee in ctx.calls_named(*rule.names):
         if not rule.acquires(callee):
             continue
@@ -108,12 +108,14 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         # A method found by name alone (`*.Query`) might belong to another type.
         level = confidence if callee in rule.exact or confidence == "low" else "medium"
         if name == "_":
-            if ctx.source.name.endswith("_test.go") and callee not in rule.exact:
-                continue  # a test that expects the call to fail
+            if callee not in rule.exact:
+                continue  # known by its method name only, nothing shows what was discarded
             ctx.report(rule.id, call, f"{facts.resource} from `{callee}` is discarded and can never be released", level, note)
             continue
         if "." in name or not declared_locally(ctx, func, name):
             continue  # stored in a field, a package-level variable or a named result: it outlives the call
+        if callee not in rule.exact and facts.evidence and not _shows(ctx, func, name, facts.evidence):
+            continue  # nothing shows the value is this resource (`stream.Query(0.5)` is not rows)
         err = names[-1] if len(names) > 1 and names[-1] != name else None
         found = track(ctx, func, statement, name, err, release)
         if not found:
@@ -126,6 +128,12 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
             ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is still held at {where_held(found[0], ctx)} ({what} is not reached on that path)", level, note)
         else:
             ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is never released ({what}): still held at {where_held(found[0], ctx)}", level, note)
+
+
+def _shows(ctx: CodeContext, func, name: str, methods: tuple[str, ...]) -> bool:
+    """`name.M(...)` for one of `methods` in `func`."""
+    wanted = {f"{name}.{m}" for m in methods}
+    return any(callee in wanted for _, callee in ctx.calls_named(*methods, within=func))
 
 
 def _register(rule: ResourceRule) -> None:

@@ -76,9 +76,30 @@ def _judged_unlocks(ctx: CodeContext, func, recv: str, unlock: str) -> list | No
         if condition is not None and condition.type in ("identifier", "selector_expression") and any(w in ctx.text(condition).lower() for w in ("lock", "held")):
             return None
         owner = enclosing_function(call)
-        if owner == func or (owner is not None and owner.parent is not None and owner.parent.type in ("call_expression", "expression_list", "short_var_declaration")):
+        if owner == func or (owner is not None and (_runs_here(owner) or _closure_name(owner, ctx) is not None)):
             found.append(call)
     return found
+
+
+def _runs_here(literal) -> bool:
+    """`func() {...}()` or `defer func() {...}()`: the literal runs in this goroutine."""
+    call = literal.parent
+    return call is not None and call.type == "call_expression" and call.parent is not None and call.parent.type != "go_statement"
+
+
+def _reassigned(ctx: CodeContext, func, recv: str) -> bool:
+    """The variable the receiver starts with is assigned in `func` (`best = next`): the
+    text no longer names one mutex along a path."""
+    root = recv.split(".", 1)[0].lstrip("(*")
+    for token in ctx.tokens(root):
+        if token.type == "identifier" and func.start_byte <= token.start_byte < func.end_byte:
+            parent = token.parent
+            holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
+            if holder is not None and holder.type == "assignment_statement":
+                left = holder.child_by_field_name("left")
+                if left is not None and left.start_byte <= token.start_byte < left.end_byte:
+                    return True
+    return False
 
 
 def _hands_release_back(item, ctx: CodeContext) -> bool:
@@ -105,6 +126,8 @@ def mutex_unreleased(ctx: CodeContext) -> None:
                 continue  # unlocked elsewhere (a helper, another goroutine, a flag): not ours to judge
             if any(u.start_byte < call.start_byte and enclosing_function(u) == func for u in unlocks):
                 continue  # unlock, then lock again: the caller holds the lock around this function
+            if ctx.shared(("reassigned", func.id, recv), lambda: _reassigned(ctx, func, recv)):
+                continue
             graph = ctx.graph(func)
             if graph is None:
                 break

@@ -42,6 +42,7 @@ class Release:
     methods: tuple[str, ...] = ()  # selector paths called on the value: "Close", "Body.Close"
     functions: tuple[str, ...] = ()  # callees taking the value as an argument: "C.free"
     any_use: bool = False  # every reference counts as release (the cancel func of context.WithCancel, as go vet's lostcancel)
+    receives: tuple[str, ...] = ()  # a receive from this field releases it: <-timer.C, the timer fired
 
 
 def borrowed(callee: str) -> bool:
@@ -117,6 +118,8 @@ class Tracker:
                 return RELEASE if dotted in self.release.methods or self.release.any_use else USE
             if dotted in self.release.methods:
                 return HAND  # a method value registered for later: t.Cleanup(srv.Close)
+            if dotted in self.release.receives and parent is not None and parent.type == "unary_expression" and self.text(parent).startswith("<-"):
+                return RELEASE
             if any(m.startswith(dotted + ".") for m in self.release.methods):
                 return self._flow(node)  # resp.Body travels as the resource
             return RELEASE if self.release.any_use else USE
