@@ -8,7 +8,7 @@ from bisect import bisect_right
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.detectors.resources import track
-from goleakhelp.code.flow.ownership import Release, declared_locally
+from goleakhelp.code.flow.ownership import Release, declared_locally, released_only_on_error
 from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function
 
 # go vet's lostcancel: any use of the cancel variable (a call, passing it, returning it,
@@ -64,11 +64,11 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
         func = enclosing_function(node)
         if func is None:
             continue  # package level: the context lives as long as the program
+        if not declared_locally(ctx, func, cancel):
+            continue  # a named result or a variable outside the function: someone else calls it
         if not _uses(func, cancel, node.end_byte, ctx):
             ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is never called or passed on")
             continue
-        if not declared_locally(ctx, func, cancel):
-            continue  # a named result or a variable outside the function: someone else calls it
         found = track(ctx, func, node, cancel, None, ANY_USE)
         if found:
             leak = found[0]
@@ -78,7 +78,10 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
                 where = f"the return at line {ctx.source.user_line(leak.node)} is reached without calling `{cancel}`"
             else:
                 where = f"the end of the function is reached without calling `{cancel}`"
-            ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is not called on every path: {where}")
+            if released_only_on_error(found):
+                where += " (it is called only when an error is returned)"
+            confidence = "medium" if released_only_on_error(found) else "high"
+            ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is not called on every path: {where}", confidence)
 
 
 @detector("ctx-not-inherited", b'context.Background()', b'context.TODO()')

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import register
-from goleakhelp.code.flow.ownership import Release, Tracker, declared_locally
+from goleakhelp.code.flow.conditions import expects_failure
+from goleakhelp.code.flow.ownership import Release, Tracker, declared_locally, released_only_on_error
 from goleakhelp.code.syntax import assignment_of, enclosing_function
 from goleakhelp.knowledge.entry import ResourceFacts
 
@@ -110,6 +111,8 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         if name == "_":
             if callee not in rule.exact:
                 continue  # known by its method name only, nothing shows what was discarded
+            if ctx.source.name.endswith("_test.go") and expects_failure(_statement_of(statement), names[-1] if len(names) > 1 else None, ctx.text):
+                continue
             ctx.report(rule.id, call, f"{facts.resource} from `{callee}` is discarded and can never be released", level, note)
             continue
         if "." in name or not declared_locally(ctx, func, name):
@@ -121,6 +124,9 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         if not found:
             continue
         what = rule.release_text.format(name=name)
+        if released_only_on_error(found):
+            level = "medium" if level == "high" else level
+            what += " only runs when an error is returned, so it"
         released_somewhere = any(
             ctx.text(c.child_by_field_name("function")) in {f"{name}.{m}" for m in facts.release} for c, _ in ctx.calls_named(*{m.rsplit(".", 1)[-1] for m in facts.release} or {"_"}, within=func)
         ) or any(f in ctx.text(func) for f in facts.release_functions)
@@ -128,6 +134,13 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
             ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is still held at {where_held(found[0], ctx)} ({what} is not reached on that path)", level, note)
         else:
             ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is never released ({what}): still held at {where_held(found[0], ctx)}", level, note)
+
+
+def _statement_of(node):
+    """The statement holding a var_spec (`var f, err = ...`), or the statement itself."""
+    while node.type in ("var_spec", "var_spec_list"):
+        node = node.parent
+    return node
 
 
 def _shows(ctx: CodeContext, func, name: str, methods: tuple[str, ...]) -> bool:

@@ -58,8 +58,8 @@ def _closure_name(literal, ctx: CodeContext) -> str | None:
     holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
     if holder is not None and holder.type in ("short_var_declaration", "assignment_statement"):
         names = assigned_names(holder, ctx.text)
-        if len(names) == 1:
-            return names[0]
+        if len(names) == 1 and names[0].isidentifier():
+            return names[0]  # a local closure; one stored in a field runs who knows when
     return None
 
 
@@ -95,6 +95,9 @@ def _reassigned(ctx: CodeContext, func, recv: str) -> bool:
         if token.type == "identifier" and func.start_byte <= token.start_byte < func.end_byte:
             parent = token.parent
             holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
+            right = holder.child_by_field_name("right") if holder is not None and holder.type in ("assignment_statement", "short_var_declaration") else None
+            if right is not None and right.start_byte <= token.start_byte < right.end_byte and parent.type == "expression_list":
+                return True  # `best = next`: the lock travels with another name
             if holder is not None and holder.type == "assignment_statement":
                 left = holder.child_by_field_name("left")
                 if left is not None and left.start_byte <= token.start_byte < left.end_byte:

@@ -93,3 +93,17 @@ def guards(node, func, text) -> dict[str, int]:
                 found.setdefault(text(condition), FALSE)
         child, current = current, current.parent
     return found
+
+
+def expects_failure(statement, err: str | None, text) -> bool:
+    """In a test, `_, err := call()` followed by anything but `if err != nil {...}`
+    (`if err == nil { t.Fatal(...) }`, a comparison of err's text): the call is expected
+    to fail, so the discarded result is nil on the path the test means to take."""
+    if err is None or err == "_":
+        return True
+    following = statement.next_named_sibling
+    while following is not None and following.type == "comment":
+        following = following.next_named_sibling
+    if following is None or following.type != "if_statement":
+        return True
+    return TRUE not in set_on(following.child_by_field_name("condition"), err, text)

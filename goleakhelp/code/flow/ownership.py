@@ -118,8 +118,10 @@ class Tracker:
                 return RELEASE if dotted in self.release.methods or self.release.any_use else USE
             if dotted in self.release.methods:
                 return HAND  # a method value registered for later: t.Cleanup(srv.Close)
-            if dotted in self.release.receives and parent is not None and parent.type == "unary_expression" and self.text(parent).startswith("<-"):
-                return RELEASE
+            if dotted in self.release.receives:
+                if parent is not None and parent.type == "unary_expression" and self.text(parent).startswith("<-"):
+                    return RELEASE
+                return self._flow(node)  # `timeout = timer.C`: received under another name
             if any(m.startswith(dotted + ".") for m in self.release.methods):
                 return self._flow(node)  # resp.Body travels as the resource
             return RELEASE if self.release.any_use else USE
@@ -370,3 +372,9 @@ def declared_locally(ctx, func, name: str) -> bool:
 def _in_field(node, name: str, token) -> bool:
     part = node.child_by_field_name(name)
     return part is not None and part.start_byte <= token.start_byte < part.end_byte
+
+
+def released_only_on_error(found: list[Leak]) -> bool:
+    """Every leaking path had a deferred release guarded by `if err != nil`: the value is
+    left to live on when the function succeeds, which can be deliberate (medium confidence)."""
+    return bool(found) and all(leak.state & ERR_ONLY for leak in found)

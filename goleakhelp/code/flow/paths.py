@@ -32,6 +32,7 @@ AtExit = Callable[[object, int], bool]
 class Leak:
     kind: str  # "return": a return keeps it; "end": the body ends; "overwrite": assigned or acquired again
     node: object  # the return statement, the overwriting item, or the function (for "end")
+    state: int = 0  # the walk's state there
 
 
 def leaks(graph: Graph, start: tuple[int, int], state: int, step: Step, branch: Branch, at_exit: AtExit | None = None) -> list[Leak]:
@@ -56,7 +57,7 @@ def leaks(graph: Graph, start: tuple[int, int], state: int, step: Step, branch: 
                 stopped = True
                 break
             if outcome == KILL:
-                found.setdefault((item.start_byte, 0), Leak("overwrite", item))
+                found.setdefault((item.start_byte, 0), Leak("overwrite", item, state))
                 stopped = True
                 break
             last = item
@@ -76,7 +77,7 @@ def leaks(graph: Graph, start: tuple[int, int], state: int, step: Step, branch: 
                 node = last if last is not None and last.type == "return_statement" else None
                 if at_exit is None or at_exit(node, state):
                     key = (node.start_byte, 1) if node is not None else (graph.func.end_byte, 2)
-                    found.setdefault(key, Leak("return" if node is not None else "end", node if node is not None else graph.func))
+                    found.setdefault(key, Leak("return" if node is not None else "end", node if node is not None else graph.func, state))
                 continue
             if (successor, state) not in seen:
                 seen.add((successor, state))
