@@ -129,8 +129,6 @@ def mutex_unreleased(ctx: CodeContext) -> None:
                 continue  # unlocked elsewhere (a helper, another goroutine, a flag): not ours to judge
             if any(u.start_byte < call.start_byte and enclosing_function(u) == func for u in unlocks):
                 continue  # unlock, then lock again: the caller holds the lock around this function
-            if ctx.shared(("reassigned", func.id, recv), lambda: _reassigned(ctx, func, recv)):
-                continue
             graph = ctx.graph(func)
             if graph is None:
                 break
@@ -154,7 +152,7 @@ def mutex_unreleased(ctx: CodeContext) -> None:
 
             found = leaks(graph, located, 0, step, branch)
             ctx.note_exhausted(graph)
-            if found:
+            if found and not ctx.shared(("reassigned", func.id, recv), lambda: _reassigned(ctx, func, recv)):
                 leak = found[0]
                 if leak.kind == "overwrite":
                     what = f"`{recv}.{method}()` is called again at line {ctx.source.user_line(leak.node)} while still held (a deadlock)"
