@@ -190,19 +190,32 @@ def wg_add_in_goroutine(ctx: CodeContext) -> None:
 
 @detector("wg-missing-done", b'.Done()')
 def wg_missing_done(ctx: CodeContext) -> None:
-    """A goroutine calls wg.Done() at the end but returns earlier on some path."""
+    """A goroutine calls wg.Done() on some paths and returns without it on another."""
     for literal, waited in _goroutine_literals(ctx):
         if not waited:
             continue  # no Wait in the enclosing function: nothing to report
-        own = ctx.own_nodes(literal)
-        if any(n.type == "defer_statement" and ".Done()" in ctx.text(n) for n in own):
+        dones = [(call, callee) for call, callee in ctx.calls_named("Done", within=literal) if receiver_and_method(callee)[0] in waited]
+        if not dones or not any(enclosing_function(call) == literal for call, _ in dones):
             continue
-        for call, callee in calls(own, ctx.text):
-            recv, method = receiver_and_method(callee)
-            if method != "Done" or recv not in waited:
-                continue
-            if any(n.type == "return_statement" and n.start_byte < call.start_byte for n in own):
-                ctx.report("wg-missing-done", call, f"a return before `{callee}()` skips it: `{recv}.Wait()` never returns", "high")
+        graph = ctx.graph(literal)
+        if graph is None:
+            continue
+        marks = set()
+        for call, _ in dones:
+            located = graph.locate(call)
+            if located is not None:
+                marks.add(graph.blocks[located[0]].items[located[1]].id)
+
+        def step(item, state, marks=marks):
+            return (DONE if item.id in marks else GO), state
+
+        found = leaks(graph, (0, -1), 0, step, lambda cond, state: (0, 1))
+        ctx.note_exhausted(graph)
+        if found:
+            call, callee = dones[0]
+            leak = found[0]
+            where = f"the return at line {ctx.source.user_line(leak.node)}" if leak.kind == "return" else "the end of the goroutine"
+            ctx.report("wg-missing-done", call, f"{where} is reached without `{callee}()`: `{receiver_and_method(callee)[0]}.Wait()` never returns", "high")
 
 
 @detector("cond-no-signal", b'sync.NewCond', b'*sync.Cond')
