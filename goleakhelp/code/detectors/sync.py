@@ -197,6 +197,8 @@ def wg_missing_done(ctx: CodeContext) -> None:
         dones = [(call, callee) for call, callee in ctx.calls_named("Done", within=literal) if receiver_and_method(callee)[0] in waited]
         if not dones or not any(enclosing_function(call) == literal for call, _ in dones):
             continue
+        if any(enclosing(call, ("for_statement",)) is not None for call, _ in dones):
+            continue  # Done per item of a worker loop: the count is of items, not goroutines
         graph = ctx.graph(literal)
         if graph is None:
             continue
