@@ -19,6 +19,7 @@ from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import register
 from goleakhelp.code.flow.conditions import expects_failure
 from goleakhelp.code.flow.ownership import Release, Tracker, declared_locally, released_only_on_error
+from goleakhelp.code.flow.summaries import Summaries
 from goleakhelp.code.syntax import assignment_of, enclosing_function
 from goleakhelp.knowledge.entry import ResourceFacts
 
@@ -74,7 +75,7 @@ def track(ctx: CodeContext, func, statement, name: str, err: str | None, release
     graph = ctx.graph(func)
     if graph is None:
         return None
-    summaries = ctx.shared("package-summaries", lambda: None)
+    summaries = ctx.shared("summaries", lambda: Summaries(ctx))
     tracker = Tracker(ctx, graph, name, err, statement, release, summaries)
     if tracker.registered_before():
         return []

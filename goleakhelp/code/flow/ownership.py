@@ -149,7 +149,7 @@ class Tracker:
             if callee in self.release.functions:
                 return RELEASE
             if self.summaries is not None:
-                verdict = self.summaries.passing(callee, _index(parent, node))
+                verdict = self.summaries.passing(callee, _index(parent, node), self.release)
                 if verdict is not None:
                     return verdict
             return USE if borrowed(callee) else HAND
