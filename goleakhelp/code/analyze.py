@@ -60,11 +60,12 @@ def go_mod_version(start: Path) -> tuple[int, int] | None:
     return None
 
 
-def _suppressed(finding: Finding, lines: list[str]) -> bool:
+def _suppressed(finding: Finding, lines: list[str], ignores: dict[int, set[str]]) -> bool:
     for number in (finding.line, finding.line - 1):
         if 1 <= number <= len(lines):
-            m = IGNORE.search(lines[number - 1])
-            if m and m.group(1) in (finding.id, "all"):
+            if number not in ignores:  # searched once per line: a line may be very long and hold many findings
+                ignores[number] = {m.group(1) for m in IGNORE.finditer(lines[number - 1])} if "goleakhelp:ignore" in lines[number - 1] else set()
+            if finding.id in ignores[number] or "all" in ignores[number]:
                 return True
     return False
 
@@ -148,7 +149,8 @@ def _analyze(text: str, name: str, go_version: tuple[int, int] | None, only: Ite
         if (only is None or entry_id in only) and not present.isdisjoint(detector.triggers):
             detector.run(ctx)
     lines = text.splitlines()
-    findings = sorted((f for f in ctx.findings if not _suppressed(f, lines)), key=lambda f: (f.line, f.column, f.id))
+    ignores: dict[int, set[str]] = {}
+    findings = sorted((f for f in ctx.findings if not _suppressed(f, lines, ignores)), key=lambda f: (f.line, f.column, f.id))
     unique = list(dict.fromkeys(findings))
     return unique, source.error_lines, lines, ctx.limits
 

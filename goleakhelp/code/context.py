@@ -15,6 +15,7 @@ The lists these return are shared between detectors: do not modify them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
@@ -101,6 +102,21 @@ class CodeContext:
         self._found[key] = found
         return found
 
+    def tokens_within(self, word: str, node) -> list:
+        """`ctx.tokens(word)` inside `node`, found by bisection: a file of thousands of
+        functions asks this once per function, and filtering the whole list each time
+        would be quadratic."""
+        low, high = self.token_range(word, node.start_byte, node.end_byte)
+        return self.tokens(word)[low:high]
+
+    def token_range(self, word: str, start: int, end: int) -> tuple[int, int]:
+        """The slice of `ctx.tokens(word)` that starts in the bytes [start, end)."""
+        key = ("token-starts", word)
+        starts = self._found.get(key)
+        if starts is None:
+            starts = self._found[key] = [t.start_byte for t in self.tokens(word)]
+        return bisect_left(starts, start), bisect_left(starts, end)
+
     def with_keyword(self, keyword: str, *types: str) -> list:
         """The nodes of `types` that hold the `keyword` token as a child, in source order.
         For types that always do, this is `ctx.of_type(*types)`: defer_statement (`defer`),
@@ -127,8 +143,12 @@ class CodeContext:
             found = self._found[key] = [(call, self.text(call.child_by_field_name("function"))) for call in calls]
         if within is None:
             return found
+        starts = self._found.get(("calls_named-starts", names))
+        if starts is None:
+            starts = self._found[("calls_named-starts", names)] = [call.start_byte for call, _ in found]
         start, end = within.start_byte, within.end_byte
-        return [(call, callee) for call, callee in found if start <= call.start_byte and call.end_byte <= end]
+        # Bisection: asked once per function, a filter of the whole list would be quadratic.
+        return [(call, callee) for call, callee in found[bisect_left(starts, start) : bisect_left(starts, end)] if call.end_byte <= end]
 
     def starting_with(self, prefix: str, *types: str) -> list:
         """The nodes of `types` whose text starts with `prefix`, in source order."""

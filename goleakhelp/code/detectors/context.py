@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
@@ -20,14 +19,8 @@ WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
 def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
     """An identifier `name` inside `func` after byte `after`."""
     tokens = ctx.tokens(name)
-    starts = ctx.shared(("token-starts", name), lambda: [t.start_byte for t in tokens])
-    for i in range(bisect_right(starts, after), len(tokens)):
-        token = tokens[i]
-        if token.end_byte > func.end_byte:
-            return False
-        if token.type == "identifier":
-            return True
-    return False
+    low, high = ctx.token_range(name, after + 1, func.end_byte)
+    return any(tokens[i].type == "identifier" for i in range(low, high))  # stops at the first
 
 
 def _with_assignments(ctx: CodeContext) -> list:

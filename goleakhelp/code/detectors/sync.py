@@ -91,8 +91,8 @@ def _reassigned(ctx: CodeContext, func, recv: str) -> bool:
     """The variable the receiver starts with is assigned in `func` (`best = next`): the
     text no longer names one mutex along a path."""
     root = recv.split(".", 1)[0].lstrip("(*")
-    for token in ctx.tokens(root):
-        if token.type == "identifier" and func.start_byte <= token.start_byte < func.end_byte:
+    for token in ctx.tokens_within(root, func):
+        if token.type == "identifier":
             parent = token.parent
             holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
             right = holder.child_by_field_name("right") if holder is not None and holder.type in ("assignment_statement", "short_var_declaration") else None

@@ -71,7 +71,7 @@ class Tracker:
         ctx, graph, func = self.ctx, self.graph, self.graph.func
         self.roles = roles = {}
         releasers: set[str] = set()  # local closures that release the value: `stop := func() { t.Stop() }`
-        own = [t for t in ctx.tokens(self.name) if func.start_byte <= t.start_byte and t.end_byte <= func.end_byte and t.type == "identifier"]
+        own = [t for t in ctx.tokens_within(self.name, func) if t.type == "identifier"]
         for token in own:
             located = graph.locate(token)
             if located is not None:
@@ -81,13 +81,13 @@ class Tracker:
         for token in own:
             self._add(token, self._role(token))
         for closure in releasers:
-            for token in ctx.tokens(closure):
-                if func.start_byte <= token.start_byte < func.end_byte and token.type == "identifier":
+            for token in ctx.tokens_within(closure, func):
+                if token.type == "identifier":
                     self._add(token, self._closure_call_role(token))
         kills: set[int] = set()
         if self.err is not None:
-            for token in ctx.tokens(self.err):
-                if func.start_byte <= token.start_byte < func.end_byte and token.type == "identifier" and self._assigned(token):
+            for token in ctx.tokens_within(self.err, func):
+                if token.type == "identifier" and self._assigned(token):
                     located = graph.locate(token)
                     if located is not None:
                         item = graph.blocks[located[0]].items[located[1]]
@@ -349,8 +349,8 @@ def _block_of(node):
 def declared_locally(ctx, func, name: str) -> bool:
     """`name` is a parameter or local variable of `func` (or of a function around it), not
     a package-level variable or a named result, which outlive the call."""
-    for token in ctx.tokens(name):
-        if token.type != "identifier" or not (func.start_byte <= token.start_byte < func.end_byte):
+    for token in ctx.tokens_within(name, func):
+        if token.type != "identifier":
             continue
         parent = token.parent
         holder = parent.parent if parent is not None and parent.type == "expression_list" else parent
