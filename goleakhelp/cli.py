@@ -684,6 +684,8 @@ def code(
         from goleakhelp.render.json import code_findings_json
 
         typer.echo(code_findings_json(report, kb.entries))
+        for limit in report.limits:  # the JSON stays a list of findings; what was left out goes to stderr
+            typer.echo(f"goleakhelp: {limit.file}:{limit.line}: {limit.reason}", err=True)
     elif fmt is CodeFormat.sarif:
         from goleakhelp.render.sarif import code_findings_sarif
 

@@ -10,8 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from goleakhelp.code.context import CodeContext
-from goleakhelp.code.model import Finding
-from goleakhelp.code.source import parse_go
+from goleakhelp.code.model import Finding, Limit
+from goleakhelp.code.source import GoSource, parse_go, reparse
 from goleakhelp.errors import UserError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -28,6 +28,7 @@ class CodeReport:
     lines: int = 0
     unparsed: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> lines with syntax errors
     skipped: list[str] = field(default_factory=list)  # files left out, with the reason
+    limits: list[Limit] = field(default_factory=list)  # code inside files left out, where and why
 
     def merge(self, other: CodeReport) -> None:
         self.findings.extend(other.findings)
@@ -35,6 +36,7 @@ class CodeReport:
         self.lines += other.lines
         self.unparsed.update(other.unparsed)
         self.skipped.extend(other.skipped)
+        self.limits.extend(other.limits)
 
 
 def parse_version(text: str) -> tuple[int, int]:
@@ -58,35 +60,99 @@ def go_mod_version(start: Path) -> tuple[int, int] | None:
     return None
 
 
-def _suppressed(finding: Finding, lines: list[str]) -> bool:
+def _suppressed(finding: Finding, lines: list[str], ignores: dict[int, set[str]]) -> bool:
     for number in (finding.line, finding.line - 1):
         if 1 <= number <= len(lines):
-            m = IGNORE.search(lines[number - 1])
-            if m and m.group(1) in (finding.id, "all"):
+            if number not in ignores:  # searched once per line: a line may be very long and hold many findings
+                ignores[number] = {m.group(1) for m in IGNORE.finditer(lines[number - 1])} if "goleakhelp:ignore" in lines[number - 1] else set()
+            if finding.id in ignores[number] or "all" in ignores[number]:
                 return True
     return False
 
 
 def analyze_text(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None = None) -> tuple[list[Finding], tuple[int, ...]]:
-    findings, errors, _ = _analyze(text, name, go_version, only)
+    findings, errors, _, _ = _analyze(text, name, go_version, only)
     return findings, errors
 
 
-def _analyze(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None) -> tuple[list[Finding], tuple[int, ...], list[str]]:
-    """Findings, lines with syntax errors, and the text's lines."""
+# Syntax-tree depth beyond which a top-level declaration is left out: detectors walk up
+# and down the tree, and in a tree thousands of levels deep that work grows with the
+# square of the input. gofmt-formatted code seldom passes 60 levels.
+MAX_TREE_DEPTH = 320
+# Cheap signs that a file may be that deep, checked first: bracket nesting, long lines.
+DEEP_BRACKETS = 48
+LONG_LINE = 4096
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}()[]")
+
+
+def _bracket_depth_above(text: bytes, limit: int) -> bool:
+    """Brackets nest more than `limit` deep (each round strips the innermost pairs)."""
+    kept = text.translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        shorter = kept.replace(b"{}", b"").replace(b"()", b"").replace(b"[]", b"")
+        if not shorter or len(shorter) == len(kept):
+            return False
+        kept = shorter
+    return b"{}" in kept or b"()" in kept or b"[]" in kept
+
+
+def _long_lines(text: bytes) -> bool:
+    return len(text) > LONG_LINE and max(map(len, text.split(b"\n"))) > LONG_LINE
+
+
+def bound_depth(source: GoSource) -> tuple[GoSource, list[Limit]]:
+    """`source` with the top-level declarations deeper than MAX_TREE_DEPTH blanked out
+    (their lines kept), and a Limit saying so for each."""
+    if not (_bracket_depth_above(source.text, DEEP_BRACKETS) or _long_lines(source.text)):
+        return source, []
+    deep = []
+    for declaration in source.root.children:
+        cursor = declaration.walk()
+        while True:
+            if cursor.depth > MAX_TREE_DEPTH:
+                deep.append(declaration)
+                break
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent() or cursor.depth == 0:
+                    break
+            else:
+                continue
+            break
+    if not deep:
+        return source, []
+    text = bytearray(source.text)
+    limits = []
+    for declaration in deep:
+        body = declaration.child_by_field_name("body")
+        start, end = (body.start_byte + 1, body.end_byte - 1) if body is not None else (declaration.start_byte, declaration.end_byte)
+        text[start:end] = bytes(c if c == 0x0A else 0x20 for c in text[start:end])
+        name = declaration.child_by_field_name("name")
+        what = f"function `{source.node_text(name)}`" if name is not None and body is not None else "declaration"
+        if source.line_offset and source.user_line(declaration) < 1:
+            what = "the pasted code"
+        limits.append(Limit(source.name, max(1, source.user_line(declaration)), f"{what} nested more than {MAX_TREE_DEPTH} syntax levels deep: not analysed"))
+    return reparse(source, bytes(text)), limits
+
+
+def _analyze(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None) -> tuple[list[Finding], tuple[int, ...], list[str], list[Limit]]:
+    """Findings, lines with syntax errors, the text's lines, and what was left out."""
     from goleakhelp.code.detectors import DETECTORS
 
     source = parse_go(text, name)
-    ctx = CodeContext(source, go_version)
+    source, limits = bound_depth(source)
+    ctx = CodeContext(source, go_version, limits=limits)
     # Detector.wanted (any trigger in the text) for all detectors, from one search per trigger group.
     present = _trigger_search(frozenset(t for d in DETECTORS.values() for t in d.triggers))(source.text)
     for entry_id, detector in DETECTORS.items():
         if (only is None or entry_id in only) and not present.isdisjoint(detector.triggers):
             detector.run(ctx)
     lines = text.splitlines()
-    findings = sorted((f for f in ctx.findings if not _suppressed(f, lines)), key=lambda f: (f.line, f.column, f.id))
+    ignores: dict[int, set[str]] = {}
+    findings = sorted((f for f in ctx.findings if not _suppressed(f, lines, ignores)), key=lambda f: (f.line, f.column, f.id))
     unique = list(dict.fromkeys(findings))
-    return unique, source.error_lines, lines
+    return unique, source.error_lines, lines, ctx.limits
 
 
 class _TriggerSearch:
@@ -207,7 +273,7 @@ def _analyze_bytes(data: bytes, name: str, go: tuple[int, int] | None, include_a
     if not include_all and GENERATED.search(text[:4096]):
         part.skipped.append(f"{name}: generated code")
         return part
-    part.findings, errors, lines = _analyze(text, name, go, None)
+    part.findings, errors, lines, part.limits = _analyze(text, name, go, None)
     part.files = 1
     part.lines = len(lines)
     if errors:

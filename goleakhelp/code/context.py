@@ -15,12 +15,13 @@ The lists these return are shared between detectors: do not modify them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
 from operator import attrgetter
 
-from goleakhelp.code.model import Finding
+from goleakhelp.code.model import Finding, Limit
 from goleakhelp.code.source import GoSource
 from goleakhelp.code.syntax import FUNCTION_TYPES, own_nodes, walk
 
@@ -35,6 +36,7 @@ class CodeContext:
     _kinds: list | None = None  # the kind id of each node in _nodes
     _found: dict = field(default_factory=dict)  # memo of the text-anchored lookups
     _lines: list | None = None
+    limits: list[Limit] = field(default_factory=list)  # what was left out, and why
 
     # -- the whole file, walked once -------------------------------------------------
 
@@ -100,6 +102,21 @@ class CodeContext:
         self._found[key] = found
         return found
 
+    def tokens_within(self, word: str, node) -> list:
+        """`ctx.tokens(word)` inside `node`, found by bisection: a file of thousands of
+        functions asks this once per function, and filtering the whole list each time
+        would be quadratic."""
+        low, high = self.token_range(word, node.start_byte, node.end_byte)
+        return self.tokens(word)[low:high]
+
+    def token_range(self, word: str, start: int, end: int) -> tuple[int, int]:
+        """The slice of `ctx.tokens(word)` that starts in the bytes [start, end)."""
+        key = ("token-starts", word)
+        starts = self._found.get(key)
+        if starts is None:
+            starts = self._found[key] = [t.start_byte for t in self.tokens(word)]
+        return bisect_left(starts, start), bisect_left(starts, end)
+
     def with_keyword(self, keyword: str, *types: str) -> list:
         """The nodes of `types` that hold the `keyword` token as a child, in source order.
         For types that always do, this is `ctx.of_type(*types)`: defer_statement (`defer`),
@@ -126,8 +143,12 @@ class CodeContext:
             found = self._found[key] = [(call, self.text(call.child_by_field_name("function"))) for call in calls]
         if within is None:
             return found
+        starts = self._found.get(("calls_named-starts", names))
+        if starts is None:
+            starts = self._found[("calls_named-starts", names)] = [call.start_byte for call, _ in found]
         start, end = within.start_byte, within.end_byte
-        return [(call, callee) for call, callee in found if start <= call.start_byte and call.end_byte <= end]
+        # Bisection: asked once per function, a filter of the whole list would be quadratic.
+        return [(call, callee) for call, callee in found[bisect_left(starts, start) : bisect_left(starts, end)] if call.end_byte <= end]
 
     def starting_with(self, prefix: str, *types: str) -> list:
         """The nodes of `types` whose text starts with `prefix`, in source order."""
@@ -206,6 +227,35 @@ class CodeContext:
             found = self._found[key] = list(own_nodes(func))
         return found
 
+    # -- the flow engine: one graph per function, built on first use --------------------
+
+    def graph(self, func):
+        """The control-flow graph of `func` (flow.cfg.Graph), or None when its body is
+        nested too deeply to analyse (recorded in `limits`)."""
+        from goleakhelp.code.flow.cfg import MAX_NESTING, NestedTooDeeply, build_graph
+
+        key = ("graph", func.id)
+        if key not in self._found:
+            try:
+                self._found[key] = build_graph(func, self.text)
+            except NestedTooDeeply as exc:
+                self._found[key] = None
+                deep = exc.line + 1 - self.source.line_offset
+                self.limit(func, f"function nested more than {MAX_NESTING} statements deep (line {deep}): its paths are not analysed")
+        return self._found[key]
+
+    def note_exhausted(self, graph) -> None:
+        """Record, once per function, that its walks ran out of budget (flow.cfg.Graph.budget)."""
+        key = ("exhausted", graph.func.id)
+        if graph.exhausted and key not in self._found:
+            self._found[key] = True
+            self.limit(graph.func, "function with too many values to follow along its paths: the rest of it is not analysed")
+
+    def limit(self, node, reason: str) -> None:
+        """Record that the code at `node` was not analysed, and why (shown with the findings)."""
+        line = max(1, self.source.user_line(node))
+        self.limits.append(Limit(self.source.name, line, reason))
+
     # -- text and reports ------------------------------------------------------------
 
     def text(self, node) -> str:
@@ -218,7 +268,12 @@ class CodeContext:
         row = node.start_point[0]
         if self._lines is None:
             self._lines = self.source.text.split(b"\n")
-        code = self._lines[row].decode("utf-8", "replace").strip() if row >= 0 else ""
+        raw = self._lines[row] if row >= 0 else b""
+        if len(raw) > MAX_CODE_BYTES:  # a very long line: the part around the finding, marked as cut
+            column = node.start_point[1]
+            start = max(0, column - MAX_CODE_BYTES // 4)
+            raw = (b"... " if start else b"") + raw[start : start + MAX_CODE_BYTES] + b" ..."
+        code = raw.decode("utf-8", "replace").strip()
         self.findings.append(Finding(entry_id, self.source.name, line, node.start_point[1] + 1, message, confidence, note, code))
 
     def before(self, major: int, minor: int) -> bool | None:
@@ -236,6 +291,9 @@ class CodeContext:
             return True, "low", f"applies only when the module targets Go older than {major}.{minor}; the Go version is unknown (no go.mod found, use --go)"
         v = self.go_version
         return True, "high", f"the module targets Go {v[0]}.{v[1]}, older than {major}.{minor}"
+
+
+MAX_CODE_BYTES = 200  # of the source line a finding quotes
 
 
 def source_order(node) -> tuple[int, int]:

@@ -15,3 +15,12 @@ class Finding:
     confidence: str  # high | medium | low
     note: str = ""  # why the finding applies (a Go-version condition, ...)
     code: str = ""  # the source line, as written
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Code left out of the analysis because a bound was hit (so no finding there means nothing)."""
+
+    file: str
+    line: int  # 1-based: where the code that was not analysed starts
+    reason: str  # "function nested more than 120 statements deep", ...

@@ -95,3 +95,9 @@ def parse_go(text: str, name: str) -> GoSource:
         if not candidate_tree.root_node.has_error:
             break
     return best
+
+
+def reparse(source: GoSource, text: bytes) -> GoSource:
+    """`source` with its bytes replaced by `text` of the same length and lines (a part blanked out)."""
+    tree = _parser().parse(text)
+    return GoSource(source.name, text, tree, source.line_offset, _errors(tree, source.line_offset))

@@ -110,6 +110,25 @@ class CodeExamples:
 
 
 @dataclass(frozen=True)
+class ResourceFacts:
+    """What `goleakhelp code` follows for a "never released" pattern (the optional
+    `detection` section): which calls acquire the resource and which release it."""
+
+    resource: str  # how messages name it: "the file"
+    acquire: tuple[str, ...]  # callees that return it: os.Open, or *.Query for any receiver
+    result: int  # which assigned name is the resource
+    release: tuple[str, ...]  # methods called on it that release it: Close, Body.Close
+    release_functions: tuple[str, ...]  # functions taking it that release it: C.free
+    triggers: tuple[str, ...]  # text a file must contain to be worth looking at
+    min_args: int = 0  # fewer arguments means another API with the same name (url.Query())
+    before: str | None = None  # "1.23": a leak only when the module targets an older Go
+    # Methods whose use on the value shows it is this resource; asked for when the acquiring
+    # call is known by its method name only (*.Query), so that `stream.Query(0.5)` is not rows.
+    evidence: tuple[str, ...] = ()
+    release_receive: tuple[str, ...] = ()  # a receive from this field releases it: <-timer.C (it fired)
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     kind: str
@@ -140,6 +159,7 @@ class Entry:
     # Regexes for frames of a library this entry is about: not the program's own code even
     # when the build left no module version in their paths (vendored, -trimpath, replace).
     dump_library_frames: tuple[str, ...] = ()
+    detection: ResourceFacts | None = None
 
     def quick_fix(self, lang: str) -> str:
         """The one-line fix: the first fix step."""

@@ -25,6 +25,7 @@ from goleakhelp.knowledge.entry import (
     GoVersionNote,
     Linter,
     Localized,
+    ResourceFacts,
 )
 from goleakhelp.waitreasons import DUMP_STATES
 
@@ -66,6 +67,11 @@ SECTIONS = (
     "related",
     "references",
 )
+# Sections an entry may have: `detection` holds the acquire/release facts a resource
+# detector follows (see ResourceFacts).
+OPTIONAL_SECTIONS = ("detection",)
+CALLEE_PATTERN = re.compile(r"^(\*|[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)\.[A-Za-z_]\w*$|^[A-Za-z_]\w*$")
+DETECTION_KEYS = ("resource", "acquire", "result", "release", "release_functions", "release_receive", "triggers", "min_args", "before", "evidence")
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,7 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         if key not in data:
             c.fail(key, "section is missing")
     for key in data:
-        if key not in SECTIONS:
+        if key not in SECTIONS and key not in OPTIONAL_SECTIONS:
             c.fail(str(key), f"unknown section; sections are: {', '.join(SECTIONS)}")
 
     entry_id = data.get("id")
@@ -316,6 +322,8 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
     elif "detector" in data:
         c.fail("detector", "is `true` when goleakhelp code detects this pattern, else {en, zh} saying why not")
 
+    detection = _detection(c, data["detection"]) if "detection" in data else None
+
     go_versions = []
     raw_versions = data.get("go_versions") or []
     if not isinstance(raw_versions, list):
@@ -365,8 +373,48 @@ def parse_entry(data: Any, file: Path) -> tuple[Entry | None, list[Problem]]:
         related=related,
         references=references,
         source=file,
+        detection=detection,
     )
     return entry, c.problems
+
+
+def _detection(c: _Checker, raw: Any) -> ResourceFacts | None:
+    m = c.mapping(raw, "detection", ("resource", "acquire", "result", "triggers"))
+    if not m:
+        return None
+    for key in m:
+        if key not in DETECTION_KEYS:
+            c.fail(f"detection.{key}", f"unknown key; detection has {', '.join(DETECTION_KEYS)}")
+    acquire = c.strings(m.get("acquire"), "detection.acquire", allow_empty=False)
+    for i, callee in enumerate(acquire):
+        if not CALLEE_PATTERN.match(callee):
+            c.fail(f"detection.acquire[{i}]", f"{callee!r} is not a callee like os.Open, or *.Query for a method on any receiver")
+    numbers = {}
+    for key in ("result", "min_args"):
+        value = m.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            c.fail(f"detection.{key}", "must be a whole number, 0 or more")
+            value = 0
+        numbers[key] = value
+    release = c.strings(m.get("release"), "detection.release")
+    functions = c.strings(m.get("release_functions"), "detection.release_functions")
+    if not release and not functions:
+        c.fail("detection.release", "list the methods (or release_functions) that release the resource")
+    before = m.get("before")
+    if before is not None and not GO_VERSION_PATTERN.match(str(before)):
+        c.fail("detection.before", f"{before!r} is not a Go version like \"1.23\" (quote it in YAML)")
+    return ResourceFacts(
+        resource=c.text(m.get("resource"), "detection.resource", one_line=True),
+        acquire=acquire,
+        result=numbers["result"],
+        release=release,
+        release_functions=functions,
+        triggers=c.strings(m.get("triggers"), "detection.triggers", allow_empty=False),
+        min_args=numbers["min_args"],
+        before=str(before) if before is not None else None,
+        evidence=c.strings(m.get("evidence"), "detection.evidence"),
+        release_receive=c.strings(m.get("release_receive"), "detection.release_receive"),
+    )
 
 
 def cross_check(entries: Iterable[Entry]) -> list[Problem]:

@@ -23,4 +23,6 @@ def code_findings_github(report, entries) -> str:
         lines.append(
             f"::{level} file={_escape_property(f.file)},line={f.line},col={f.column},title={_escape_property(title)}::{_escape_data(message)}"
         )
+    for limit in getattr(report, "limits", ()):
+        lines.append(f"::notice file={_escape_property(limit.file)},line={limit.line},title=goleakhelp: not analysed::{_escape_data(limit.reason)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -41,14 +41,20 @@ def code_findings_sarif(report, entries) -> str:
                 "properties": {"confidence": f.confidence},
             }
         )
-    log = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "goleakhelp", "version": __version__, "rules": rules}},
-                "results": results,
-            }
-        ],
+    run = {
+        "tool": {"driver": {"name": "goleakhelp", "version": __version__, "rules": rules}},
+        "results": results,
     }
+    limits = getattr(report, "limits", ())
+    if limits:  # code left out of the analysis: a finding may be missing there
+        notes = [
+            {
+                "level": "warning",
+                "message": {"text": limit.reason},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": limit.file.replace("\\", "/")}, "region": {"startLine": max(limit.line, 1)}}}],
+            }
+            for limit in limits
+        ]
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": notes}]
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json_text(log)

@@ -230,6 +230,8 @@ def render_code_report(report, entries, lang: str, console: Console, summary: bo
         console.print(Text(f"{file}: could not parse line(s) {', '.join(map(str, lines[:10]))}; the rest was analysed", style="yellow"))
     for skipped in report.skipped:
         console.print(Text(f"skipped {skipped}", style="dim"))
+    for limit in getattr(report, "limits", ()):
+        console.print(Text(f"{limit.file}:{limit.line}: {limit.reason}", style="yellow"))
     if summary:
         line = label("code_summary", lang, findings=len(report.findings), files=report.files, lines=f"{report.lines:,}")
         console.print(Text(line, style="bold"))

@@ -6,17 +6,21 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
+from goleakhelp.code.detectors.resources import track
+from goleakhelp.code.flow.ownership import Release, declared_locally, released_only_on_error
 from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function
 
+# go vet's lostcancel: any use of the cancel variable (a call, passing it, returning it,
+# capturing it in a closure) counts, on every path from its definition to a return.
+ANY_USE = Release(any_use=True)
 WITH_CANCEL = re.compile(r"^context\.With(Cancel|Timeout|Deadline)(Cause)?$")
 
 
 def _uses(func, name: str, after: int, ctx: CodeContext) -> bool:
     """An identifier `name` inside `func` after byte `after`."""
-    return any(
-        token.type == "identifier" and token.start_byte > after and func.start_byte <= token.start_byte and token.end_byte <= func.end_byte
-        for token in ctx.tokens(name)
-    )
+    tokens = ctx.tokens(name)
+    low, high = ctx.token_range(name, after + 1, func.end_byte)
+    return any(tokens[i].type == "identifier" for i in range(low, high))  # stops at the first
 
 
 def _with_assignments(ctx: CodeContext) -> list:
@@ -51,12 +55,26 @@ def ctx_lostcancel(ctx: CodeContext) -> None:
             ctx.report("ctx-lostcancel", node, f"the cancel function of {ctx.text(callee)} is discarded")
             continue
         func = enclosing_function(node)
-        scope = func if func is not None else ctx.source.root
-        if not _uses(scope, cancel, node.end_byte, ctx):
+        if func is None:
+            continue  # package level: the context lives as long as the program
+        if not declared_locally(ctx, func, cancel):
+            continue  # a named result or a variable outside the function: someone else calls it
+        if not _uses(func, cancel, node.end_byte, ctx):
             ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is never called or passed on")
-
-
-
+            continue
+        found = track(ctx, func, node, cancel, None, ANY_USE)
+        if found:
+            leak = found[0]
+            if leak.kind == "overwrite":
+                where = f"line {ctx.source.user_line(leak.node)} overwrites `{cancel}` before it is called"
+            elif leak.kind == "return":
+                where = f"the return at line {ctx.source.user_line(leak.node)} is reached without calling `{cancel}`"
+            else:
+                where = f"the end of the function is reached without calling `{cancel}`"
+            if released_only_on_error(found):
+                where += " (it is called only when an error is returned)"
+            confidence = "medium" if released_only_on_error(found) else "high"
+            ctx.report("ctx-lostcancel", node, f"`{cancel}` from {ctx.text(callee)} is not called on every path: {where}", confidence)
 
 
 @detector("ctx-not-inherited", b'context.Background()', b'context.TODO()')

@@ -1,236 +1,162 @@
-"""Resources a function acquires and never releases: files, rows, transactions, statements,
-client connections, test servers, pipes, C memory, timers.
+"""Resources a function acquires and does not release on every path: files and
+connections, rows, transactions, statements, gRPC connections, test servers, pipes,
+C memory, timers.
 
-One table drives one detector: a call that acquires, which of its results is the
-resource, and the calls that release it. A resource that leaves the function (returned,
-passed to another function, stored in a field or a variable declared elsewhere) is the
-caller's to release and is not reported.
+The facts live in the KB: an entry's `detection` section says which calls acquire the
+resource, which of their results it is, and which calls release it. Each such entry
+gets one detector here, and each asks the same question of the flow engine: from the
+acquiring statement, does some path reach a return, the end of the function, or an
+overwrite of the variable while the resource is still held (not released, not handed
+on, not nil because the call failed)?
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import register
+from goleakhelp.code.flow.conditions import expects_failure
+from goleakhelp.code.flow.ownership import Release, Tracker, declared_locally, released_only_on_error
+from goleakhelp.code.flow.summaries import Summaries
 from goleakhelp.code.syntax import assignment_of, enclosing_function
+from goleakhelp.knowledge.entry import ResourceFacts
 
 
 @dataclass(frozen=True)
 class ResourceRule:
     id: str
-    acquire: re.Pattern  # callee text
-    result: int  # which assigned name is the resource
-    methods: tuple[str, ...] = ()  # resource.Method() releases it
-    functions: tuple[str, ...] = ()  # Function(resource...) releases it
-    what: str = "it"
-    before: tuple[int, int] | None = None  # only a leak before this Go release
-    min_args: int = 0  # fewer arguments means another API with the same method name
-    trigger: tuple[bytes, ...] = ()  # text a file must contain to be worth walking
+    facts: ResourceFacts
+    exact: frozenset[str]  # callees named in full (os.Open)
+    methods: frozenset[str]  # method names on any receiver (*.Query -> Query)
+    taken: frozenset[str]  # callees other entries name in full: not this rule's wildcard
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted({c.rsplit(".", 1)[-1] for c in self.exact} | self.methods))
 
-def _callee_names(acquire: re.Pattern) -> tuple[str, ...]:
-    """The names an `acquire` pattern ends in, `^os\\.(Open|Create)$` -> (Open, Create): only
-    calls of those names are looked at (ctx.calls_named), not every call of the file."""
-    m = re.search(r"\\\.(?:\(([\w|]+)\)|(\w+))\$$", acquire.pattern)
-    if m is None:
-        raise ValueError(f"acquire pattern {acquire.pattern!r} must end in \\.Name$ or \\.(Name|Name...)$")
-    return tuple((m.group(1) or m.group(2)).split("|"))
-
-
-RULES = (
-    ResourceRule("file-unclosed", re.compile(r"^os\.(Open|Create|OpenFile)$"), 0, ("Close",), what="the file", trigger=(b"os.Open", b"os.Create")),
-    # url.URL.Query() has no arguments; database/sql's Query takes the SQL text.
-    ResourceRule("sql-rows-unclosed", re.compile(r"^[\w.]+\.(Query|QueryContext)$"), 0, ("Close",), what="the rows", min_args=1, trigger=(b".Query",)),
-    ResourceRule("sql-tx-open", re.compile(r"^[\w.]+\.(Begin|BeginTx)$"), 0, ("Rollback", "Commit"), what="the transaction", trigger=(b".Begin",)),
-    ResourceRule("sql-stmt-unclosed", re.compile(r"^[\w.]+\.(Prepare|PrepareContext)$"), 0, ("Close",), what="the statement", min_args=1, trigger=(b".Prepare",)),
-    ResourceRule("grpc-conn-unclosed", re.compile(r"^grpc\.(Dial|DialContext|NewClient)$"), 0, ("Close",), what="the connection", trigger=(b"grpc.",)),
-    ResourceRule("test-server-leak", re.compile(r"^httptest\.(NewServer|NewTLSServer|NewUnstartedServer)$"), 0, ("Close",), what="the test server", trigger=(b"httptest.New",)),
-    ResourceRule("pipe-unclosed", re.compile(r"^io\.Pipe$"), 1, ("Close", "CloseWithError"), what="the pipe's writer", trigger=(b"io.Pipe",)),
-    ResourceRule("cgo-unfreed", re.compile(r"^C\.(CString|CBytes|malloc|calloc)$"), 0, functions=("C.free",), what="the C memory", trigger=(b"C.",)),
-    ResourceRule("timer-unstopped", re.compile(r"^time\.NewTimer$"), 0, ("Stop",), what="the timer", before=(1, 23), trigger=(b"time.NewTimer",)),
-)
-
-
-# Standard-library calls that use a resource without taking it over: passing a file to
-# bufio.NewScanner or io.Copy does not make anyone else close it.
-BORROWING_PACKAGES = frozenset(
-    "C bufio io ioutil fmt json xml csv gzip zlib flate tar zip base64 hex binary bytes strings log slog sort strconv".split()
-)
-# Generated gRPC stubs (pb.NewGreeterClient(conn)) wrap a connection without owning it.
-BORROWING_CONSTRUCTOR = re.compile(r"\.New\w*Client$")
-
-
-def borrowed(argument_list, ctx: CodeContext) -> bool:
-    """The call these arguments go to only uses them (io.Copy, bufio.NewScanner, json.NewDecoder, ...)."""
-    call = argument_list.parent
-    callee = call.child_by_field_name("function") if call is not None else None
-    if callee is None:
-        return False
-    text = ctx.text(callee)
-    return text.split(".", 1)[0] in BORROWING_PACKAGES or bool(BORROWING_CONSTRUCTOR.search(text))
-
-
-def _leaves(func, name: str, after: int, ctx: CodeContext) -> bool:
-    """The resource is returned, passed on, or stored somewhere that outlives the function."""
-    alone = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
-    for node in ctx.subtree(func):
-        if node.start_byte < after:
-            continue
-        if node.type == "argument_list" and any(_is_name(a, name, ctx) for a in node.named_children) and not borrowed(node, ctx):
+    def acquires(self, callee: str) -> bool:
+        if callee in self.exact:
             return True
-        if node.type in ("keyed_element", "send_statement") and alone.search(ctx.text(node)):
-            return True
-        # Returned or assigned elsewhere as itself (not `return int(f(x))`, `_, err = g(x).Do()`).
-        values = None
-        if node.type == "return_statement" and node.named_children:
-            values = node.named_children[0]
-        elif node.type == "assignment_statement":
-            values = node.child_by_field_name("right")
-        if values is not None:
-            items = values.named_children if values.type == "expression_list" else [values]
-            if any(_is_name(item, name, ctx) for item in items):
-                return True
-    return False
+        receiver, _, method = callee.rpartition(".")
+        return bool(receiver) and method in self.methods and callee not in self.taken
+
+    @property
+    def release_text(self) -> str:
+        return " or ".join([*(f"{{name}}.{m}()" for m in self.facts.release), *(f"{f}({{name}})" for f in self.facts.release_functions)])
 
 
-def _is_name(expression, name: str, ctx: CodeContext) -> bool:
-    """`x`, `&x` or a composite literal holding x: the value itself travels."""
-    text = ctx.text(expression).lstrip("&")
-    if text == name:
-        return True
-    return expression.type in ("composite_literal", "unary_expression") and bool(
-        re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", ctx.text(expression))
-    )
+@lru_cache(maxsize=1)
+def rules() -> tuple[ResourceRule, ...]:
+    from goleakhelp.knowledge.loader import load_knowledge_base
+
+    entries = [e for e in load_knowledge_base().entries.values() if e.detection is not None]
+    exact_by_entry = {e.id: frozenset(c for c in e.detection.acquire if not c.startswith("*.")) for e in entries}
+    out = []
+    for entry in sorted(entries, key=lambda e: e.id):
+        taken = frozenset().union(*(v for k, v in exact_by_entry.items() if k != entry.id))
+        methods = frozenset(c[2:] for c in entry.detection.acquire if c.startswith("*."))
+        out.append(ResourceRule(entry.id, entry.detection, exact_by_entry[entry.id], methods, taken))
+    return tuple(out)
 
 
-def _guard(statement, ctx: CodeContext):
-    """The `if err != nil { ... }` right after the acquiring statement: its returns leave nothing behind."""
-    sibling = statement.next_named_sibling
-    if sibling is not None and sibling.type == "if_statement":
-        condition = sibling.child_by_field_name("condition")
-        if condition is not None and "err" in ctx.text(condition):
-            return sibling
-    return None
+def where_held(leak, ctx: CodeContext) -> str:
+    if leak.kind == "return":
+        return f"the return at line {ctx.source.user_line(leak.node)}"
+    if leak.kind == "overwrite":
+        return f"line {ctx.source.user_line(leak.node)}, where it is overwritten while still held"
+    return "the end of the function"
 
 
-def _skipped_by_return(func, statement, release_start: int, ctx: CodeContext) -> bool:
-    """A return between acquiring and the first (not deferred) release leaves it unreleased."""
-    guard = _guard(statement, ctx)
-    for node in ctx.subtree(func):
-        if node.type != "return_statement" or not statement.end_byte < node.start_byte < release_start:
-            continue
-        if guard is not None and guard.start_byte <= node.start_byte < guard.end_byte:
-            continue
-        if enclosing_function(node) != func:
-            continue
-        return True
-    return False
-
-
-def _releases(func, name: str, rule: ResourceRule, ctx: CodeContext) -> list:
-    """The calls in `func` that release `name`, in one walk of the function."""
-    found = []
-    wanted = {f"{name}.{m}" for m in rule.methods}
-    for node in ctx.subtree(func):
-        if node.type == "selector_expression" and node.parent.type != "call_expression":
-            # A method value handed over (t.Cleanup(srv.Close), AfterFunc(ctx, w.Close)) releases it too.
-            if ctx.text(node) in wanted:
-                found.append(node)
-        elif node.type == "call_expression":
-            callee = ctx.text(node.child_by_field_name("function"))
-            if callee in wanted:
-                found.append(node)
-            elif callee in rule.functions:
-                args = node.child_by_field_name("arguments")
-                if args is not None and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", ctx.text(args)):
-                    found.append(node)
+def track(ctx: CodeContext, func, statement, name: str, err: str | None, release: Release) -> list | None:
+    """The leaking paths of `name` acquired by `statement` in `func`; None when `func`
+    could not be analysed (too deeply nested) or the value is released before it is even acquired."""
+    graph = ctx.graph(func)
+    if graph is None:
+        return None
+    summaries = ctx.shared("summaries", lambda: Summaries(ctx))
+    tracker = Tracker(ctx, graph, name, err, statement, release, summaries)
+    if tracker.registered_before():
+        return []
+    found = tracker.leaks()
+    ctx.note_exhausted(graph)
     return found
 
 
-def _in_defer(node) -> bool:
-    current = node.parent
-    while current is not None:
-        if current.type == "defer_statement":
-            return True
-        if current.type in ("function_declaration", "method_declaration"):
-            return False
-        current = current.parent
-    return False
-
-
-def _declared_in(func, name: str, ctx: CodeContext) -> bool:
-    """`name` is a parameter or local of `func` (or of a function around it), not a
-    package-level variable or a named result."""
-    current = func
-    while current is not None:
-        if current.type in ("function_declaration", "method_declaration", "func_literal"):
-            parameters = current.child_by_field_name("parameters")
-            receiver = current.child_by_field_name("receiver")
-            for part in (parameters, receiver):
-                if part is not None and any(ctx.text(n) == name for n in ctx.subtree(part) if n.type == "identifier"):
-                    return True
-            for node in ctx.subtree(current):
-                if node.type == "short_var_declaration":
-                    left = node.child_by_field_name("left")
-                    if any(ctx.text(n) == name for n in left.named_children):
-                        return True
-                elif node.type == "var_spec" and any(ctx.text(n) == name for n in node.children_by_field_name("name")):
-                    return True
-                elif node.type == "range_clause" and node.child_by_field_name("left") is not None and any(
-                    ctx.text(n) == name for n in node.child_by_field_name("left").named_children
-                ):
-                    return True
-        current = current.parent
-    return False
-
-
-def _check(ctx: CodeContext, rule: ResourceRule, names: tuple[str, ...]) -> None:
+def _check(ctx: CodeContext, rule: ResourceRule) -> None:
+    facts = rule.facts
     confidence, note = "high", ""
-    if rule.before is not None:
-        report, confidence, note = ctx.version_gate(*rule.before)
+    if facts.before is not None:
+        major, minor = map(int, facts.before.split("."))
+        report, confidence, note = ctx.version_gate(major, minor)
         if not report:
             return
-    for call, callee in ctx.calls_named(*names):
-        if not rule.acquire.match(callee):
+    release = Release(tuple(facts.release), tuple(facts.release_functions), receives=tuple(facts.release_receive))
+    for call, callee in ctx.calls_named(*rule.names):
+        if not rule.acquires(callee):
             continue
         arguments = call.child_by_field_name("arguments")
-        if rule.min_args and (arguments is None or len(arguments.named_children) < rule.min_args):
+        if facts.min_args and (arguments is None or len(arguments.named_children) < facts.min_args):
             continue
         assignment = assignment_of(call, ctx.text)
-        if assignment is None or len(assignment[1]) <= rule.result:
+        if assignment is None or len(assignment[1]) <= facts.result:
             continue
         statement, names = assignment
-        name = names[rule.result]
+        name = names[facts.result]
         func = enclosing_function(call)
         if func is None:
             continue  # package level: lives as long as the program
+        # A method found by name alone (`*.Query`) might belong to another type.
+        level = confidence if callee in rule.exact or confidence == "low" else "medium"
         if name == "_":
-            ctx.report(rule.id, call, f"{rule.what} from `{callee}` is discarded and can never be released", confidence, note)
+            if callee not in rule.exact:
+                continue  # known by its method name only, nothing shows what was discarded
+            if ctx.source.name.endswith("_test.go") and expects_failure(_statement_of(statement), names[-1] if len(names) > 1 else None, ctx.text):
+                continue
+            ctx.report(rule.id, call, f"{facts.resource} from `{callee}` is discarded and can never be released", level, note)
             continue
-        if "." in name or _leaves(func, name, statement.end_byte, ctx):
+        if "." in name or not declared_locally(ctx, func, name):
+            continue  # stored in a field, a package-level variable or a named result: it outlives the call
+        if callee not in rule.exact and facts.evidence and not _shows(ctx, func, name, facts.evidence):
+            continue  # nothing shows the value is this resource (`stream.Query(0.5)` is not rows)
+        err = names[-1] if len(names) > 1 and names[-1] != name else None
+        found = track(ctx, func, statement, name, err, release)
+        if not found:
             continue
-        if statement.type == "assignment_statement" and not _declared_in(func, name, ctx):
-            continue  # `f, err = os.Open(...)` into a package-level variable (or a named result): it outlives the call
-        release = " or ".join(f"{name}.{m}()" for m in rule.methods) or " or ".join(f"{f}({name})" for f in rule.functions)
-        releases = _releases(func, name, rule, ctx)
-        if not releases:
-            ctx.report(rule.id, call, f"{rule.what} `{name}` from `{callee}` is never released ({release})", confidence, note)
-        # A deferred release, or a method value registered for later (t.Cleanup(srv.Close)), covers every path.
-        elif not any(_in_defer(r) or r.type == "selector_expression" for r in releases) and _skipped_by_return(func, statement, min(r.start_byte for r in releases), ctx):
-            ctx.report(rule.id, call, f"a return skips {release} for {rule.what} `{name}`", confidence, note)
+        what = rule.release_text.format(name=name)
+        if released_only_on_error(found):
+            level = "medium" if level == "high" else level
+            what += " only runs when an error is returned, so it"
+        released_somewhere = any(
+            ctx.text(c.child_by_field_name("function")) in {f"{name}.{m}" for m in facts.release} for c, _ in ctx.calls_named(*{m.rsplit(".", 1)[-1] for m in facts.release} or {"_"}, within=func)
+        ) or any(f in ctx.text(func) for f in facts.release_functions)
+        if released_somewhere:
+            ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is still held at {where_held(found[0], ctx)} ({what} is not reached on that path)", level, note)
+        else:
+            ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is never released ({what}): still held at {where_held(found[0], ctx)}", level, note)
+
+
+def _statement_of(node):
+    """The statement holding a var_spec (`var f, err = ...`), or the statement itself."""
+    while node.type in ("var_spec", "var_spec_list"):
+        node = node.parent
+    return node
+
+
+def _shows(ctx: CodeContext, func, name: str, methods: tuple[str, ...]) -> bool:
+    """`name.M(...)` for one of `methods` in `func`."""
+    wanted = {f"{name}.{m}" for m in methods}
+    return any(callee in wanted for _, callee in ctx.calls_named(*methods, within=func))
 
 
 def _register(rule: ResourceRule) -> None:
-    names = _callee_names(rule.acquire)  # a pattern of another shape fails here, at import
-
     def detect(ctx: CodeContext) -> None:
-        _check(ctx, rule, names)
+        _check(ctx, rule)
 
     detect.__name__ = rule.id.replace("-", "_")
-    register(rule.id, detect, rule.trigger)
+    register(rule.id, detect, tuple(t.encode() for t in rule.facts.triggers))
 
 
-for _rule in RULES:
+for _rule in rules():
     _register(_rule)

@@ -1,0 +1,51 @@
+"""Hostile shapes stay cheap: where a bound is hit, the report says what was left out."""
+
+from __future__ import annotations
+
+from goleakhelp.code.analyze import MAX_TREE_DEPTH, analyze_stdin
+
+LEAKY = 'func leaky(p string) {\n\tf, _ := os.Open(p)\n\t_ = f\n}\n'
+
+
+def report(text: str):
+    return analyze_stdin(text.encode(), (1, 21))
+
+
+def test_thousands_of_nested_ifs_are_reported_as_not_analysed():
+    depth = 2000
+    deep = "func deep(x int) {\n" + "if x > 0 {\n" * depth + "x++\n" + "}\n" * depth + "}\n"
+    result = report('package p\n\nimport "os"\n\n' + deep + LEAKY)
+    assert [(limit.line, "deep" in limit.reason) for limit in result.limits] == [(5, True)]
+    assert str(MAX_TREE_DEPTH) in result.limits[0].reason
+    # The rest of the file is still analysed.
+    assert [f.id for f in result.findings] == ["file-unclosed"]
+
+
+def test_nested_braces_and_func_literals_are_reported_as_not_analysed():
+    braces = "func g() {\n" + "{" * 2000 + "}" * 2000 + "\n}\n"
+    literals = "func h() {\n" + "func() {\n" * 600 + 'f, _ := os.Open("a")\n_ = f\n' + "}()\n" * 600 + "}\n"
+    result = report('package p\n\nimport "os"\n\n' + braces + literals)
+    assert [limit.line for limit in result.limits] == [5, 8]
+
+
+def test_a_200_kb_line_is_analysed_and_quoted_in_part():
+    statements = 'f, _ = os.Open("a"); f.Close(); ' * 6500
+    result = report('package p\n\nimport "os"\n\nfunc long() { var f *os.File; ' + statements + 'g, _ := os.Open("b"); _ = g }\n')
+    assert len(statements) > 200_000
+    assert [f.id for f in result.findings] == ["file-unclosed"]
+    assert len(result.findings[0].code) < 300 and "g, _ := os.Open" in result.findings[0].code
+
+
+def test_a_function_with_thousands_of_resources_stops_at_its_walk_budget():
+    opens = "".join(f'\tf{i}, _ := os.Open("a")\n\t_ = f{i}\n' for i in range(3000))
+    result = report('package p\n\nimport "os"\n\nfunc many() {\n' + opens + "}\n")
+    assert [(limit.line, "too many values" in limit.reason) for limit in result.limits] == [(5, True)]
+    assert result.findings  # what was followed before the budget ran out is still reported
+
+
+def test_thousands_of_functions_are_each_analysed():
+    # Per-function lookups go by bisection; filtering file-wide lists per function made
+    # this shape quadratic (12,000 such functions took over two minutes).
+    functions = "".join(f"func f{i}(p string) {{\n\tf, _ := os.Open(p)\n\t_ = f\n}}\n\n" for i in range(3000))
+    result = report('package p\n\nimport "os"\n\n' + functions)
+    assert len([f for f in result.findings if f.id == "file-unclosed"]) == 3000 and result.limits == []
