@@ -18,10 +18,10 @@ import (
 var kept [][]byte
 
 //go:noinline
-func left(path, depth, per int) { descend(path<<1, depth-1, per) }
+func left(path, depth, per int) { descend(path, depth-1, per) }
 
 //go:noinline
-func right(path, depth, per int) { descend(path<<1|1, depth-1, per) }
+func right(path, depth, per int) { descend(path, depth-1, per) }
 
 func descend(path, depth, per int) {
 	if depth == 0 {
@@ -30,7 +30,7 @@ func descend(path, depth, per int) {
 		}
 		return
 	}
-	if path&1 == 0 {
+	if (path>>(depth-1))&1 == 0 { // the path's bits choose the calls, one per level
 		left(path, depth, per)
 	} else {
 		right(path, depth, per)

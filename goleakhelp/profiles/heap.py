@@ -39,9 +39,9 @@ allocated.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from goleakhelp.dumps.model import is_runtime, is_user_code
 from goleakhelp.dumps.model import Frame
@@ -78,17 +78,20 @@ class HeapSite:
     alloc_bytes: int
     records: int  # profile records merged into this site (same lines, different PCs)
 
-    @property
+    # Computed once per site (cached_property writes the instance dict, which a frozen
+    # dataclass allows): a profile of many stacks asks for these again and again.
+    @cached_property
     def allocator(self) -> Frame | None:
         """The frame that allocated: the innermost one outside the runtime."""
         return next((f for f in self.frames if not is_runtime(f)), self.frames[0] if self.frames else None)
 
-    @property
+    @cached_property
     def user_frame(self) -> Frame | None:
         """The innermost frame in the program's own code."""
-        return next((f for f in self.frames if is_user_code(f)), None)
+        path = self.allocation_path
+        return path[-1] if path and is_user_code(path[-1]) else None
 
-    @property
+    @cached_property
     def allocation_path(self) -> tuple[Frame, ...]:
         """The frames from the allocation up to and including the first frame of the program's own code."""
         for i, frame in enumerate(self.frames):
@@ -224,11 +227,12 @@ def where_frames(frames: tuple[Frame, ...]) -> str:
 
 
 class _Sites:
-    """Merges records with equal stacks, sharing Frame objects between them."""
+    """Merges records with equal stacks. Frames are interned (one object per function, file,
+    line), so a stack is keyed by the identities of its frames: no frame is hashed per record."""
 
     def __init__(self) -> None:
         self._frames: dict[tuple[str, str, int, bool], Frame] = {}
-        self._sites: dict[tuple[Frame, ...], list[int]] = {}
+        self._sites: dict[tuple[int, ...], tuple[tuple[Frame, ...], list[int]]] = {}
 
     def frame(self, function: str, file: str, line: int, inlined: bool = False) -> Frame:
         key = (function, file, line, inlined)
@@ -237,8 +241,12 @@ class _Sites:
             found = self._frames[key] = Frame(function, file, line, inlined)
         return found
 
-    def add(self, frames: list[Frame], inuse_objects: int, inuse_bytes: int, alloc_objects: int, alloc_bytes: int) -> None:
-        acc = self._sites.setdefault(tuple(frames), [0, 0, 0, 0, 0])
+    def add(self, frames: Sequence[Frame], inuse_objects: int, inuse_bytes: int, alloc_objects: int, alloc_bytes: int) -> None:
+        key = tuple(map(id, frames))
+        entry = self._sites.get(key)
+        if entry is None:
+            entry = self._sites[key] = (tuple(frames), [0, 0, 0, 0, 0])
+        acc = entry[1]
         acc[0] += inuse_objects
         acc[1] += inuse_bytes
         acc[2] += alloc_objects
@@ -246,8 +254,8 @@ class _Sites:
         acc[4] += 1
 
     def sites(self) -> tuple[HeapSite, ...]:
-        sites = [HeapSite(frames, *acc) for frames, acc in self._sites.items()]
-        sites.sort(key=lambda s: (-s.inuse_bytes, -s.alloc_bytes, [f.function for f in s.frames]))
+        sites = [HeapSite(frames, *acc) for frames, acc in self._sites.values()]
+        sites.sort(key=lambda s: (-s.inuse_bytes, -s.alloc_bytes))  # ties keep the profile's order
         return tuple(sites)
 
 
@@ -516,8 +524,7 @@ def heap_from_pprof(profile: Profile, origin: str = "input") -> HeapProfile:
         four = [sample.values[c] if c is not None else 0 for c in columns]
         for i, v in enumerate(four):
             totals[i] += v
-        frames = [sites.frame(f.function, f.file, f.line, f.inlined) for f in sample.frames]
-        sites.add(frames, *four)
+        sites.add(sample.frames, *four)  # decode_profile interned the frames
     rate = profile.period if profile.period > 0 else DEFAULT_RATE
     return HeapProfile(
         format="protobuf",
@@ -543,21 +550,40 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+class SiteMatcher:
+    """Matches sites to the KB's heap frames. Sites that allocate through the same path (the
+    frames up to the program's own) match alike, so each path is matched once: a profile
+    of thousands of stacks under one allocating function costs one match."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries = [e for e in entries if e.heap_frames]
+        self._by_path: dict[tuple[str, ...], tuple[SiteMatch, ...]] = {}
+
+    def match(self, site: HeapSite) -> tuple[SiteMatch, ...]:
+        path = tuple(f.function for f in site.allocation_path)
+        found = self._by_path.get(path)
+        if found is None:
+            found = self._by_path[path] = self._match_path(path)
+        return found
+
+    def _match_path(self, path: tuple[str, ...]) -> tuple[SiteMatch, ...]:
+        matches = []
+        for entry in self._entries:
+            hits = []
+            for pattern in entry.heap_frames:
+                rx = _rx(pattern)
+                function = next((fn for fn in path if rx.search(fn)), None)
+                if function is not None:
+                    hits.append(FrameMatch(function, pattern))
+            if hits:
+                matches.append(SiteMatch(entry.id, entry.kind, tuple(hits)))
+        matches.sort(key=lambda m: (-len(m.frames), m.id))
+        return tuple(matches)
+
+
 def match_site(site: HeapSite, entries: Iterable[Entry]) -> tuple[SiteMatch, ...]:
     """The entries with a heap.frames regex that matches a frame of the site's allocation path."""
-    path = [f.function for f in site.allocation_path]
-    matches = []
-    for entry in entries:
-        hits = []
-        for pattern in entry.heap_frames:
-            rx = _rx(pattern)
-            function = next((fn for fn in path if rx.search(fn)), None)
-            if function is not None:
-                hits.append(FrameMatch(function, pattern))
-        if hits:
-            matches.append(SiteMatch(entry.id, entry.kind, tuple(hits)))
-    matches.sort(key=lambda m: (-len(m.frames), m.id))
-    return tuple(matches)
+    return SiteMatcher(entries).match(site)
 
 
 def best_matches(matches: tuple[SiteMatch, ...]) -> tuple[SiteMatch, ...]:
@@ -578,7 +604,8 @@ def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "in
     with_frames = [e for e in entries if e.heap_frames]
     total = profile.inuse_bytes
     live = [s for s in profile.sites if s.inuse_bytes > 0]
-    site_matches = {id(s): match_site(s, with_frames) for s in live}
+    matcher = SiteMatcher(with_frames)
+    site_matches = {id(s): matcher.match(s) for s in live}
 
     covered: dict[str, list] = {}  # id -> [kind, bytes, objects, sites, evidence]
     for site in live:

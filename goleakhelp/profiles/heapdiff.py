@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from goleakhelp.dumps.model import Frame
 from goleakhelp.knowledge.entry import Entry
 from goleakhelp.knowledge.schema import HEAP_FLAT_SIGNALS
-from goleakhelp.profiles.heap import HeapProfile, HeapSite, SiteMatch, best_matches, match_site
+from goleakhelp.profiles.heap import HeapProfile, HeapSite, SiteMatch, SiteMatcher, best_matches
 
 # The heap counts as flat when it grew by less than this share of the earlier profile's
 # in-use bytes, or by less than FLAT_BYTES, whichever is more.
@@ -156,6 +156,7 @@ def diff_heap(
     flat = grew_bytes < max(FLAT_SHARE * base.inuse_bytes, FLAT_BYTES)
 
     before = _by_place(base)
+    matcher = SiteMatcher(with_frames)
     growing: list[SiteGrowth] = []
     for place, (nbytes, objects, site) in _by_place(new).items():
         old_bytes, old_objects, _ = before.get(place, (0, 0, None))
@@ -170,7 +171,7 @@ def diff_heap(
                 new_bytes=nbytes,
                 new_objects=objects,
                 per_minute=_rate(gained, elapsed_seconds),
-                matches=best_matches(match_site(site, with_frames)),
+                matches=best_matches(matcher.match(site)),
             )
         )
     growing.sort(key=lambda g: (-g.grew_bytes, [f.function for f in g.frames]))

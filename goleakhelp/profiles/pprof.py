@@ -14,6 +14,7 @@ inlined ones marked).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 from goleakhelp.dumps.model import Frame
 from goleakhelp.errors import UserError
@@ -106,6 +107,17 @@ def decode_profile(data: bytes, origin: str = "input") -> Profile:
         raise UserError(f"{origin} is damaged: it refers to string {index} of a table of {len(strings)}")
 
     functions = {f.id: (text(f.name), text(f.filename)) for f in message.function}
+    # One Frame per distinct (function, file, line, inlined), shared by every location and
+    # sample with it: stacks can then be compared by the identity of their frames.
+    interned: dict[tuple, Frame] = {}
+
+    def frame(function: str, file: str, line: int, inlined: bool) -> Frame:
+        key = (function, file, line, inlined)
+        found = interned.get(key)
+        if found is None:
+            found = interned[key] = Frame(function, file, line, inlined)
+        return found
+
     locations: dict[int, tuple[Frame, ...]] = {}
     for loc in message.location:
         lines = list(loc.line)
@@ -113,9 +125,9 @@ def decode_profile(data: bytes, origin: str = "input") -> Profile:
         # The last line is the function the preceding ones were inlined into.
         for k, line in enumerate(lines):
             name, file = functions.get(line.function_id, ("", ""))
-            frames.append(Frame(name or f"{loc.address:#x}", file, int(line.line), inlined=k < len(lines) - 1))
+            frames.append(frame(name or f"{loc.address:#x}", file, int(line.line), k < len(lines) - 1))
         if not frames:  # unsymbolized: only an address
-            frames.append(Frame(f"{loc.address:#x}", "", 0))
+            frames.append(frame(f"{loc.address:#x}", "", 0, False))
         locations[loc.id] = tuple(frames)
 
     types = tuple(text(t.type) for t in message.sample_type)
@@ -123,14 +135,12 @@ def decode_profile(data: bytes, origin: str = "input") -> Profile:
     for s in message.sample:
         if len(s.value) != len(types):
             raise UserError(f"{origin} is damaged: a sample has {len(s.value)} values for {len(types)} sample types")
-        frames: list[Frame] = []
-        for loc_id in s.location_id:
-            at = locations.get(loc_id)
-            if at is None:
-                raise UserError(f"{origin} is damaged or cut short: a sample refers to location {loc_id}, which it does not list")
-            frames.extend(at)
-        labels = tuple((text(lb.key), text(lb.str) if lb.str else str(lb.num)) for lb in s.label)
-        samples.append(Sample(tuple(int(v) for v in s.value), tuple(frames), labels))
+        try:
+            frames = tuple(chain.from_iterable(map(locations.__getitem__, s.location_id)))
+        except KeyError as missing:
+            raise UserError(f"{origin} is damaged or cut short: a sample refers to location {missing}, which it does not list") from None
+        labels = tuple((text(lb.key), text(lb.str) if lb.str else str(lb.num)) for lb in s.label) if s.label else ()
+        samples.append(Sample(tuple(s.value), frames, labels))
     return Profile(
         sample_types=types,
         units=tuple(text(t.unit) for t in message.sample_type),

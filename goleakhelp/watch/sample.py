@@ -103,10 +103,10 @@ def goroutine_groups(text: str, entries: list[Entry], origin: str) -> tuple[int,
 
 def heap_places(data: bytes, entries: list[Entry], origin: str) -> tuple[int, tuple[PlaceBytes, ...]]:
     """(in-use bytes, places) of a heap profile, by allocation place as heap diffs compare them."""
-    from goleakhelp.profiles.heap import best_matches, match_site, read_heap_profile, where_frames
+    from goleakhelp.profiles.heap import SiteMatcher, best_matches, read_heap_profile, where_frames
 
     profile = read_heap_profile(data, origin)
-    with_frames = [e for e in entries if e.heap_frames]
+    matcher = SiteMatcher(entries)
     places: dict[str, list] = {}
     for site in profile.sites:
         if site.inuse_bytes <= 0:
@@ -115,7 +115,7 @@ def heap_places(data: bytes, entries: list[Entry], origin: str) -> tuple[int, tu
         key = " | ".join(f"{f.function}@{f.file}:{f.line}" for f in path)
         acc = places.get(key)
         if acc is None:
-            best = best_matches(match_site(site, with_frames))
+            best = best_matches(matcher.match(site))
             acc = places[key] = [0, 0, where_frames(path), best[0].id if best else None]
         acc[0] += site.inuse_bytes
         acc[1] += site.inuse_objects
