@@ -189,32 +189,13 @@ def heap_view(report: HeapReport, entries: Mapping[str, Entry], lang: str) -> He
 
 
 @dataclass(frozen=True)
-class GrowthPatternView:
-    id: str
-    title: str
-    held: str  # "+4.0 MiB (80.1% of the growth) at 1 place(s)"
-    where: tuple[str, ...]
-    tied: tuple[str, ...]
-    note: str
-    fix: str
-    more: str
-
-
-@dataclass(frozen=True)
-class GrowthSiteView:
-    headline: str  # "+4.0 MiB and +4 objects (2.0 MiB → 6.0 MiB), 3.6 MiB/min  io.ReadAll ← main.keepUploadHeads (main.go:43)"
-    patterns: tuple[str, ...]
-    stack: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class HeapDiffView:
     summary: str
     memstats: str | None
     notes: tuple[str, ...]
     flat: tuple[str, ...]  # what to read when the heap is flat; empty when it grew
-    patterns: tuple[GrowthPatternView, ...]
-    sites: tuple[GrowthSiteView, ...]
+    patterns: tuple[HeapPatternView, ...]  # with no matched frames: growth is the evidence
+    sites: tuple[HeapSiteView, ...]
     unexplained: str | None  # sites grew that no entry names
     nothing: str | None
 
@@ -261,10 +242,12 @@ def heap_diff_view(diff, entries: Mapping[str, Entry], lang: str) -> HeapDiffVie
     for p in diff.patterns:
         entry = entries.get(p.id)
         patterns.append(
-            GrowthPatternView(
+            HeapPatternView(
                 id=p.id,
+                kind=p.kind,
                 title=entry.title.get(lang) if entry else p.id,
                 held=label("heapdiff_pattern_held", lang, bytes=format_bytes(p.grew_bytes), share=_share(p.share), places=len(p.places)),
+                evidence=(),
                 where=tuple(f"{where_frames(g.frames)}: {_signed(g.grew_bytes)}" for g in p.places[:WHERE_LINES]),
                 tied=p.tied,
                 note=entry.heap_note.get(lang) if entry else "",
@@ -287,7 +270,7 @@ def heap_diff_view(diff, entries: Mapping[str, Entry], lang: str) -> HeapDiffVie
         stack = [_frame(fr) for fr in g.frames[:STACK_LINES]]
         if len(g.frames) > STACK_LINES:
             stack.append(f"... {len(g.frames) - STACK_LINES} more")
-        sites.append(GrowthSiteView(f"{headline}  {where_frames(g.frames)}", tuple(m.id for m in g.matches), tuple(stack)))
+        sites.append(HeapSiteView(f"{headline}  {where_frames(g.frames)}", tuple(m.id for m in g.matches), tuple(stack)))
     from goleakhelp.profiles.heapdiff import MIN_SITE_GROWTH
 
     unexplained = label("heapdiff_unexplained", lang) if any(not g.matches for g in diff.growing) else None

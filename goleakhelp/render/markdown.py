@@ -95,9 +95,20 @@ def heap_report_markdown(view, lang: str) -> str:
         out.append("")
     if view.nothing:
         out += [view.nothing, ""]
-    if view.patterns:
-        out += [f"### {label('heap_patterns', lang)}", ""]
-    for p in view.patterns:
+    out += _heap_patterns(view.patterns, "heap_patterns", lang)
+    if view.minor:
+        out += [view.minor, ""]
+    if view.unmatched_title:
+        out += [f"**{view.unmatched_title}**", ""] + [f"- {u}" for u in view.unmatched] + [""]
+        if view.candidates:
+            out += [view.candidates, ""]
+    out += _heap_sites(view.sites, "heap_sites", lang)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _heap_patterns(patterns, title_key: str, lang: str) -> list[str]:
+    out = [f"### {label(title_key, lang)}", ""] if patterns else []
+    for p in patterns:
         out += [f"#### `{p.id}` {p.title}: {p.held}", ""]
         out += [f"- {e}" for e in p.evidence]
         out += [f"- {label('heap_allocated_at', lang)}: {w}" for w in p.where]
@@ -108,18 +119,15 @@ def heap_report_markdown(view, lang: str) -> str:
         if p.fix:
             out += ["", f"**{label('fix', lang)}:** {p.fix}"]
         out += ["", p.more, ""]
-    if view.minor:
-        out += [view.minor, ""]
-    if view.unmatched_title:
-        out += [f"**{view.unmatched_title}**", ""] + [f"- {u}" for u in view.unmatched] + [""]
-        if view.candidates:
-            out += [view.candidates, ""]
-    if view.sites:
-        out += [f"### {label('heap_sites', lang)}", ""]
-    for site in view.sites:
+    return out
+
+
+def _heap_sites(sites, title_key: str, lang: str) -> list[str]:
+    out = [f"### {label(title_key, lang)}", ""] if sites else []
+    for site in sites:
         tail = ", ".join(f"`{i}`" for i in site.patterns) if site.patterns else label("heap_no_pattern", lang)
         out += [f"- {site.headline} → {tail}", "", _fence("\n".join(site.stack), "text"), ""]
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def heap_diff_markdown(view, lang: str) -> str:
@@ -131,25 +139,10 @@ def heap_diff_markdown(view, lang: str) -> str:
     if view.notes:
         out.append("")
     out += [*view.flat, ""] if view.flat else []
-    if view.patterns:
-        out += [f"### {label('heapdiff_patterns', lang)}", ""]
-    for p in view.patterns:
-        out += [f"#### `{p.id}` {p.title}: {p.held}", ""]
-        out += [f"- {w}" for w in p.where]
-        if p.tied:
-            out.append(f"- {label('heap_tied', lang, ids=', '.join(p.tied))}")
-        if p.note:
-            out += ["", p.note]
-        if p.fix:
-            out += ["", f"**{label('fix', lang)}:** {p.fix}"]
-        out += ["", p.more, ""]
+    out += _heap_patterns(view.patterns, "heapdiff_patterns", lang)
     if view.nothing:
         out += [view.nothing, ""]
-    if view.sites:
-        out += [f"### {label('heapdiff_growing', lang)}", ""]
-    for site in view.sites:
-        tail = ", ".join(f"`{i}`" for i in site.patterns) if site.patterns else label("heap_no_pattern", lang)
-        out += [f"- {site.headline} → {tail}", "", _fence("\n".join(site.stack), "text"), ""]
+    out += _heap_sites(view.sites, "heapdiff_growing", lang)
     if view.unexplained:
         out += [view.unexplained, ""]
     return "\n".join(out).rstrip() + "\n"

@@ -249,20 +249,7 @@ def render_heap_report(view, lang: str, console: Console, numbered: bool = False
     if view.nothing:
         console.print(Text(view.nothing, style="green"))
         return
-    if view.patterns:
-        console.print(Text(label("heap_patterns", lang), style="bold underline"))
-    for n, p in enumerate(view.patterns, 1):
-        console.print(Text.assemble((f"{n}. " if numbered else "", "bold"), (p.id, "bold cyan"), "  ", (p.title, "bold"), "  ", (p.held, "yellow")))
-        items = [Text(label("heap_matched_frames", lang), style="bold"), _bullets(p.evidence, False)]
-        items += [Text(label("heap_allocated_at", lang), style="bold"), _bullets(p.where, False)]
-        if p.tied:
-            items.append(Text(label("heap_tied", lang, ids=", ".join(p.tied)), style="yellow"))
-        if p.note:
-            items.append(Text.assemble((f"{label('heap', lang)}: ", "bold"), p.note))
-        if p.fix:
-            items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
-        items.append(Text(p.more, style="dim"))
-        console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    _heap_patterns(view.patterns, "heap_patterns", lang, console, numbered)
     if view.minor:
         console.print(Text(view.minor, style="dim"))
         console.print()
@@ -272,9 +259,31 @@ def render_heap_report(view, lang: str, console: Console, numbered: bool = False
         if view.candidates:
             items.append(Text(view.candidates, style="dim"))
         console.print(Padding(Group(*items), (0, 0, 1, 2)))
-    if view.sites:
-        console.print(Text(label("heap_sites", lang), style="bold underline"))
-    for site in view.sites:
+    _heap_sites(view.sites, "heap_sites", lang, console)
+
+
+def _heap_patterns(patterns, title_key: str, lang: str, console: Console, numbered: bool = False) -> None:
+    """Known patterns of a heap report or diff (render.heapdoc.HeapPatternView values)."""
+    if patterns:
+        console.print(Text(label(title_key, lang), style="bold underline"))
+    for n, p in enumerate(patterns, 1):
+        console.print(Text.assemble((f"{n}. " if numbered else "", "bold"), (p.id, "bold cyan"), "  ", (p.title, "bold"), "  ", (p.held, "yellow")))
+        items = [Text(label("heap_matched_frames", lang), style="bold"), _bullets(p.evidence, False)] if p.evidence else []
+        items += [Text(label("heap_allocated_at", lang), style="bold"), _bullets(p.where, False)]
+        if p.tied:
+            items.append(Text(label("heap_tied", lang, ids=", ".join(p.tied)), style="yellow"))
+        if p.note:
+            items.append(Text.assemble((f"{label('heap', lang)}: ", "bold"), p.note))
+        if p.fix:
+            items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
+        items.append(Text(p.more, style="dim"))
+        console.print(Padding(Group(*items), (0, 0, 1, 2)))
+
+
+def _heap_sites(sites, title_key: str, lang: str, console: Console) -> None:
+    if sites:
+        console.print(Text(label(title_key, lang), style="bold underline"))
+    for site in sites:
         head = Text(site.headline, style="bold")
         tail = ", ".join(site.patterns) if site.patterns else label("heap_no_pattern", lang)
         head.append(f"  → {tail}", style="cyan" if site.patterns else "dim")
@@ -294,28 +303,9 @@ def render_heap_diff(view, lang: str, console: Console) -> None:
         console.print(Text(line, style="green" if line is view.flat[0] else ""))
     if view.flat:
         console.print()
-    if view.patterns:
-        console.print(Text(label("heapdiff_patterns", lang), style="bold underline"))
-    for p in view.patterns:
-        console.print(Text.assemble((p.id, "bold cyan"), "  ", (p.title, "bold"), "  ", (p.held, "yellow")))
-        items = [Text(label("heap_allocated_at", lang), style="bold"), _bullets(p.where, False)]
-        if p.tied:
-            items.append(Text(label("heap_tied", lang, ids=", ".join(p.tied)), style="yellow"))
-        if p.note:
-            items.append(Text.assemble((f"{label('heap', lang)}: ", "bold"), p.note))
-        if p.fix:
-            items.append(Text.assemble((f"{label('fix', lang)}: ", "bold"), (p.fix, "green")))
-        items.append(Text(p.more, style="dim"))
-        console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    _heap_patterns(view.patterns, "heapdiff_patterns", lang, console)
     if view.nothing:
         console.print(Text(view.nothing, style="green"))
-    if view.sites:
-        console.print(Text(label("heapdiff_growing", lang), style="bold underline"))
-    for site in view.sites:
-        head = Text(site.headline, style="bold")
-        tail = ", ".join(site.patterns) if site.patterns else label("heap_no_pattern", lang)
-        head.append(f"  → {tail}", style="cyan" if site.patterns else "dim")
-        console.print(Padding(head, (0, 0, 0, 2)))
-        console.print(Padding(Text("\n".join(site.stack), style="dim"), (0, 0, 1, 4)))
+    _heap_sites(view.sites, "heapdiff_growing", lang, console)
     if view.unexplained:
         console.print(Text(view.unexplained, style="dim"))
