@@ -48,7 +48,7 @@ from goleakhelp.dumps.model import Frame
 from goleakhelp.errors import UserError
 from goleakhelp.knowledge.entry import Entry
 from goleakhelp.inputs import gunzip, is_gzip
-from goleakhelp.profiles.pprof import HEAP_KINDS, MAX_PROFILE_BYTES, Profile, decode_profile
+from goleakhelp.profiles.pprof import HEAP_KINDS, MAX_PROFILE_BYTES, Profile, Sample, decode_profile
 
 TOP_SITES = 10  # sites a report lists, largest first
 TOP_HOLDERS = 5  # functions listed for memory no entry explains
@@ -432,10 +432,8 @@ def _read_raw(lines: list[str], origin: str) -> HeapProfile:
         raise UserError(f"{origin} is a {kind} profile printed by `go tool pprof -raw`, not a heap profile (it has no inuse_space values)")
     if section == "samples":
         raise UserError(f"{origin} is cut short: the Locations section of the `go tool pprof -raw` output is missing")
-    column = {name: types.index(name) for name in ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space") if name in types}
-
-    sites = _Sites()
-    totals = [0, 0, 0, 0]
+    sites = _Sites()  # only for its frame interning: heap_from_pprof keys stacks by frame identity
+    decoded = []
     for values, ids in samples:
         if len(values) != len(types):
             raise UserError(f"{origin}: a sample has {len(values)} values for {len(types)} sample types")
@@ -447,28 +445,21 @@ def _read_raw(lines: list[str], origin: str) -> HeapProfile:
             # A location lists its inlined functions first and the function they were inlined into last.
             for k, (function, file, lineno) in enumerate(lines_at):
                 frames.append(sites.frame(function, file, lineno, inlined=k < len(lines_at) - 1))
-        four = [values[column[name]] if name in column else 0 for name in ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space")]
-        for i, v in enumerate(four):
-            totals[i] += v
-        sites.add(frames, *four)
-
-    rate = period if period and period > 0 else DEFAULT_RATE
-    notes = [_sampling_note(rate, scaled=True)]
-    if section != "mappings":
-        notes.append("the Mappings section that ends `go tool pprof -raw` output is missing; the file may be cut short")
-    return HeapProfile(
-        format="pprof-raw",
-        kind="allocs" if default.startswith("alloc_") else "heap",
-        sample_rate=rate,
-        scaled=rate > 1,
-        sites=sites.sites(),
-        inuse_objects=totals[0],
-        inuse_bytes=totals[1],
-        alloc_objects=totals[2],
-        alloc_bytes=totals[3],
-        memstats=None,
-        notes=tuple(notes),
+        decoded.append(Sample(tuple(values), tuple(frames)))
+    profile = Profile(
+        sample_types=tuple(types),
+        units=(),
+        default_sample_type=default,
+        period_type="space",
+        period=period or 0,
+        time_nanos=0,
+        duration_nanos=0,
+        samples=tuple(decoded),
     )
+    notes = ()
+    if section != "mappings":
+        notes = ("the Mappings section that ends `go tool pprof -raw` output is missing; the file may be cut short",)
+    return heap_from_pprof(profile, origin, form="pprof-raw", notes=notes)
 
 
 def parse_heap_text(text: str, origin: str = "input") -> HeapProfile:
@@ -512,8 +503,9 @@ def read_heap_profile(data: bytes, origin: str = "input") -> HeapProfile:
     return parse_heap_text(text, origin)
 
 
-def heap_from_pprof(profile: Profile, origin: str = "input") -> HeapProfile:
-    """The allocation sites of a decoded protobuf heap or allocs profile."""
+def heap_from_pprof(profile: Profile, origin: str = "input", form: str = "protobuf", notes: tuple[str, ...] = ()) -> HeapProfile:
+    """The allocation sites of a decoded heap or allocs profile (protobuf, or `go tool pprof
+    -raw` text read into the same values); its frames must be interned."""
     names = ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space")
     columns = [profile.column(name) for name in names]
     if columns[1] is None:
@@ -527,7 +519,7 @@ def heap_from_pprof(profile: Profile, origin: str = "input") -> HeapProfile:
         sites.add(sample.frames, *four)  # decode_profile interned the frames
     rate = profile.period if profile.period > 0 else DEFAULT_RATE
     return HeapProfile(
-        format="protobuf",
+        format=form,
         kind=profile.kind,
         sample_rate=rate,
         scaled=rate > 1,
@@ -537,7 +529,7 @@ def heap_from_pprof(profile: Profile, origin: str = "input") -> HeapProfile:
         alloc_objects=totals[2],
         alloc_bytes=totals[3],
         memstats=None,
-        notes=(_sampling_note(rate, scaled=True),),
+        notes=(_sampling_note(rate, scaled=True), *notes),
         taken_at=profile.time_nanos / 1e9 if profile.time_nanos > 0 else None,
     )
 

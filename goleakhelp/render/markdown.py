@@ -85,14 +85,18 @@ def dump_report_markdown(view, lang: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def heap_report_markdown(view, lang: str) -> str:
-    """`view` is a render.heapdoc.HeapReportView: for pasting into an issue."""
+def _heap_head(view) -> list[str]:
+    """Summary, runtime figures and notes: how heap reports and heap diffs start."""
     out = [f"**{view.summary}**", ""]
     if view.memstats:
         out += [view.memstats, ""]
     out += [f"> {note}" for note in view.notes]
-    if view.notes:
-        out.append("")
+    return out + [""] if view.notes else out
+
+
+def heap_report_markdown(view, lang: str) -> str:
+    """`view` is a render.heapdoc.HeapReportView: for pasting into an issue."""
+    out = _heap_head(view)
     if view.nothing:
         out += [view.nothing, ""]
     out += _heap_patterns(view.patterns, "heap_patterns", lang)
@@ -132,12 +136,7 @@ def _heap_sites(sites, title_key: str, lang: str) -> list[str]:
 
 def heap_diff_markdown(view, lang: str) -> str:
     """`view` is a render.heapdoc.HeapDiffView."""
-    out = [f"**{view.summary}**", ""]
-    if view.memstats:
-        out += [view.memstats, ""]
-    out += [f"> {note}" for note in view.notes]
-    if view.notes:
-        out.append("")
+    out = _heap_head(view)
     out += [*view.flat, ""] if view.flat else []
     out += _heap_patterns(view.patterns, "heapdiff_patterns", lang)
     if view.nothing:

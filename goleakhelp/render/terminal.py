@@ -237,15 +237,20 @@ def render_code_report(report, entries, lang: str, console: Console, summary: bo
         console.print(Text(line, style="bold"))
 
 
-def render_heap_report(view, lang: str, console: Console, numbered: bool = False) -> None:
-    """`view` is a render.heapdoc.HeapReportView; `numbered` puts 1., 2., ... before the
-    patterns, so a chat reply can refer to them."""
+def _heap_head(view, console: Console) -> None:
+    """Summary, runtime figures and notes: how heap reports and heap diffs start."""
     console.print(Text(view.summary, style="bold"))
     if view.memstats:
         console.print(Text(view.memstats, style="dim"))
     for note in view.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     console.print()
+
+
+def render_heap_report(view, lang: str, console: Console, numbered: bool = False) -> None:
+    """`view` is a render.heapdoc.HeapReportView; `numbered` puts 1., 2., ... before the
+    patterns, so a chat reply can refer to them."""
+    _heap_head(view, console)
     if view.nothing:
         console.print(Text(view.nothing, style="green"))
         return
@@ -293,12 +298,7 @@ def _heap_sites(sites, title_key: str, lang: str, console: Console) -> None:
 
 def render_heap_diff(view, lang: str, console: Console) -> None:
     """`view` is a render.heapdoc.HeapDiffView."""
-    console.print(Text(view.summary, style="bold"))
-    if view.memstats:
-        console.print(Text(view.memstats, style="dim"))
-    for note in view.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
-    console.print()
+    _heap_head(view, console)
     for line in view.flat:
         console.print(Text(line, style="green" if line is view.flat[0] else ""))
     if view.flat:
