@@ -576,7 +576,9 @@ def watch(
 
         if url is not None:
             raise UserError("give either a URL to watch or --replay FILE, not both")
-        raw = _read_file(replay, MAX_RECORD_BYTES)
+        from goleakhelp.inputs import read_file
+
+        raw, _ = read_file(str(replay), MAX_RECORD_BYTES, "recorded watch")
         root, samples = read_record(raw.decode("utf-8", "replace"), str(replay))
     else:
         from goleakhelp.watch.poll import poll
@@ -621,19 +623,6 @@ def watch(
         write_new(report, watch_report_html(root, samples, summary, kb.entries, language), force)
         _stderr(label("watch_wrote_report", language, path=report))
     raise typer.Exit(1 if summary.growing else 0)
-
-
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    try:
-        if path.is_dir():
-            raise UserError(f"{path} is a folder; give a file")
-        if path.stat().st_size > max_bytes:
-            raise UserError(f"{path} is larger than {max_bytes:,} bytes")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 @app.command()

@@ -12,6 +12,7 @@ import io
 import time
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from goleakhelp.errors import UserError
@@ -57,6 +58,28 @@ def gunzip(data: bytes, origin: str, max_bytes: int = MAX_UNPACKED_BYTES) -> byt
         reason = "it is cut short" if isinstance(exc, EOFError) else "it is damaged"
         raise UserError(f"{origin} looks gzip-compressed but cannot be unpacked: {reason}; download it again") from None
     return out.getvalue()
+
+
+def read_file(source: str, max_bytes: int, what: str = "file", head: int | None = None) -> tuple[bytes, int]:
+    """(bytes, size) of a local file: the whole of it, or only its first `head` bytes; a
+    folder, a missing or unreadable file, or one over `max_bytes` is a one-line UserError."""
+    path = Path(source)
+    try:
+        if path.is_dir():
+            raise UserError(f"{source} is a folder; give the {what}")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UserError(f"{source} is {size:,} bytes; the limit is {max_bytes:,}")
+        if head is None:
+            return path.read_bytes(), size
+        with path.open("rb") as f:
+            return f.read(head), size
+    except FileNotFoundError:
+        raise UserError(f"{source}: no such file") from None
+    except PermissionError:
+        raise UserError(f"{source}: permission denied") from None
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
 
 
 # URL fetches: each of these bounds one thing a slow or hostile server could stretch.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goleakhelp.errors import UserError
-from goleakhelp.inputs import GZIP_MAGIC, MAX_UNPACKED_BYTES
+from goleakhelp.inputs import GZIP_MAGIC, MAX_UNPACKED_BYTES, read_file
 
 MAX_INPUT_BYTES = 2 * 1024**3  # a 1,000,000-goroutine debug=2 dump is about 220 MB
 # runtime/pprof stops a debug=2 write when its buffer reaches 64 MiB.
@@ -44,20 +44,7 @@ def read_input(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES)
         if isinstance(data, str):
             data = data.encode("utf-8", "surrogateescape")
     else:
-        path = Path(source)
-        try:
-            if path.is_dir():
-                raise UserError(f"{source} is a folder; give the dump file")
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise UserError(f"{source} is {size:,} bytes; the limit is {max_bytes:,}")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise UserError(f"{source}: no such file") from None
-        except PermissionError:
-            raise UserError(f"{source}: permission denied") from None
-        except OSError as exc:
-            raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        data, _ = read_file(source, max_bytes, "dump file")
         origin = source
     if len(data) > max_bytes:
         raise UserError(f"{origin} is larger than the limit of {max_bytes:,} bytes")
@@ -141,20 +128,7 @@ def open_source(source: str | None, stdin=None, max_bytes: int = MAX_INPUT_BYTES
     """Like read_input, but a plain file is streamed from disk instead of read whole."""
     if source and not source.startswith(("http://", "https://")) and source != "-":
         path = Path(source)
-        try:
-            if path.is_dir():
-                raise UserError(f"{source} is a folder; give the dump file")
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise UserError(f"{source} is {size:,} bytes; the limit is {max_bytes:,}")
-            with path.open("rb") as f:
-                head = f.read(HEAD_BYTES)
-        except FileNotFoundError:
-            raise UserError(f"{source}: no such file") from None
-        except PermissionError:
-            raise UserError(f"{source}: permission denied") from None
-        except OSError as exc:
-            raise UserError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        head, size = read_file(source, max_bytes, "dump file", head=HEAD_BYTES)
         if head[:2] != GZIP_MAGIC:
             if not head.strip() and size <= HEAD_BYTES:
                 raise UserError(f"{source} is empty")
