@@ -11,7 +11,7 @@ from pathlib import Path
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.model import Finding, Limit
-from goleakhelp.code.source import GoSource, parse_go, reparse
+from goleakhelp.code.source import TOP_LEVEL, GoSource, parse_go, reparse
 from goleakhelp.errors import UserError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -136,11 +136,30 @@ def bound_depth(source: GoSource) -> tuple[GoSource, list[Limit]]:
     return reparse(source, bytes(text)), limits
 
 
+# Pieces of a file that tree-sitter could not place in any declaration (ERROR nodes and
+# loose tokens at the top level) beyond which the file is not analysed: tree-sitter finds
+# a node's parent by looking through its siblings, so in a file of hundreds of thousands
+# of loose pieces every detector's walk up the tree is a pass over all of them. Real
+# files, broken ones included, have a few (at most 35 over the Go standard library and its testdata).
+MAX_STRAY_PIECES = 5000
+
+
+def _stray_pieces(source: GoSource) -> int:
+    root = source.root
+    if not root.has_error:
+        return 0
+    return sum(1 for child in root.children if child.type not in TOP_LEVEL)
+
+
 def _analyze(text: str, name: str, go_version: tuple[int, int] | None, only: Iterable[str] | None) -> tuple[list[Finding], tuple[int, ...], list[str], list[Limit]]:
     """Findings, lines with syntax errors, the text's lines, and what was left out."""
     from goleakhelp.code.detectors import DETECTORS
 
     source = parse_go(text, name)
+    stray = _stray_pieces(source)
+    if stray > MAX_STRAY_PIECES:
+        limit = Limit(source.name, 1, f"does not parse as Go ({stray} pieces outside any declaration): not analysed")
+        return [], source.error_lines, text.splitlines(), [limit]
     source, limits = bound_depth(source)
     ctx = CodeContext(source, go_version, limits=limits)
     # Detector.wanted (any trigger in the text) for all detectors, from one search per trigger group.

@@ -91,10 +91,9 @@ class CodeContext:
             found = [n for n in self.nodes if n.child_count == 0 and self.text(n) == word and (n.type == word or n.type.endswith("identifier"))]
         else:
             found = []
-            root = self.source.root
             for m in _word_pattern(word).finditer(self.source.text):
                 start, end = m.span()
-                node = root.descendant_for_byte_range(start, end)
+                node = self.source.descendant(start, end)
                 if node is not None and node.start_byte == start and node.end_byte == end and node.child_count == 0:
                     kind = node.type
                     if kind == word or kind.endswith("identifier"):
@@ -160,10 +159,10 @@ class CodeContext:
             found = [n for n in self.of_type(*types) if self.text(n).startswith(prefix)]
         else:
             found = []
-            text, needle, root = self.source.text, prefix.encode(), self.source.root
+            text, needle = self.source.text, prefix.encode()
             start = text.find(needle)
             while start >= 0:
-                node = root.descendant_for_byte_range(start, start + 1)
+                node = self.source.descendant(start, start + 1)
                 while node is not None and node.start_byte == start:
                     if node.type in types and node.end_byte - start >= len(needle):
                         found.append(node)
@@ -188,10 +187,10 @@ class CodeContext:
         found = self._found.get(key)
         if found is None:
             seen = {}
-            text, root = self.source.text, self.source.root
+            text = self.source.text
             start = text.find(needle)
             while start >= 0:
-                node = root.descendant_for_byte_range(start, start + len(needle))
+                node = self.source.descendant(start, start + len(needle))
                 while node is not None:
                     if node.type in FUNCTION_TYPES:
                         seen[(node.start_byte, node.end_byte)] = node

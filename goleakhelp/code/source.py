@@ -3,7 +3,8 @@ clause or outside any function. Line numbers are reported as the user pasted the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 
@@ -14,10 +15,25 @@ class GoSource:
     tree: object  # tree_sitter.Tree
     line_offset: int  # lines added in front of a fragment to make it parse
     error_lines: tuple[int, ...]  # user line numbers tree-sitter could not parse
+    _top: tuple | None = field(default=None, repr=False)  # top-level nodes and their start bytes
 
     @property
     def root(self):
         return self.tree.root_node
+
+    def descendant(self, start: int, end: int):
+        """The smallest node spanning the bytes [start, end): `root.descendant_for_byte_range`,
+        but the top-level node is found by bisection. tree-sitter looks through a node's
+        children one by one, and a badly broken file can leave hundreds of thousands of
+        them at the top, which made every lookup a pass over all of them."""
+        if self._top is None:
+            children = self.root.children
+            self._top = (children, [c.start_byte for c in children])
+        children, starts = self._top
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and children[i].end_byte >= end:
+            return children[i].descendant_for_byte_range(start, end)
+        return self.root.descendant_for_byte_range(start, end) if i < 0 else self.root
 
     def node_text(self, node) -> str:
         return self.text[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -85,6 +101,8 @@ def parse_go(text: str, name: str) -> GoSource:
         if not wrapped_tree.root_node.has_error or not any(c.type in TOP_LEVEL and c.type != "package_clause" for c in tree.root_node.named_children):
             return GoSource(name, wrapped, wrapped_tree, 2, _errors(wrapped_tree, 2))
     best = GoSource(name, raw, tree, 0, _errors(tree, 0))
+    if next((c.type for c in tree.root_node.named_children if c.type != "comment"), None) == "package_clause":
+        return best  # a whole file with errors: wrapping it in another package cannot help
     for prefix, suffix in (("package fragment\n", ""), ("package fragment\nfunc _() {\n", "\n}\n")):
         wrapped = (prefix + text + suffix).encode("utf-8", "surrogateescape")
         candidate_tree = parser.parse(wrapped)

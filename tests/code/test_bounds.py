@@ -49,3 +49,28 @@ def test_thousands_of_functions_are_each_analysed():
     functions = "".join(f"func f{i}(p string) {{\n\tf, _ := os.Open(p)\n\t_ = f\n}}\n\n" for i in range(3000))
     result = report('package p\n\nimport "os"\n\n' + functions)
     assert len([f for f in result.findings if f.id == "file-unclosed"]) == 3000 and result.limits == []
+
+
+def test_a_file_of_loose_pieces_is_reported_as_not_parsing():
+    # 20,000 `func() {` never closed, then an expression nested 50,000 calls deep and never
+    # closed: tree-sitter leaves hundreds of thousands of loose pieces at the top level,
+    # where each walk up the tree passed over all of them (a mutated KB example took 90 s).
+    text = 'package p\n\nimport "os"\n\n' + LEAKY + "func() {\n" * 20_000 + "_ = check(" + "f(" * 50_000 + "x)\n"
+    result = report(text)
+    assert [(limit.line, "does not parse as Go" in limit.reason) for limit in result.limits] == [(1, True)]
+    assert result.findings == []
+
+
+def test_a_broken_file_with_a_few_loose_pieces_is_still_analysed():
+    text = 'package p\n\nimport "os"\n\n' + LEAKY + "func broken( {\n\tx := \n}\n" * 20
+    result = report(text)
+    assert result.limits == [] and [f.id for f in result.findings] == ["file-unclosed"]
+
+
+def test_a_cond_beside_a_call_of_30_000_arguments_is_found_in_linear_time():
+    # The cond detector once took the text of every name's parent node: for each of the
+    # 30,000 names in one argument list, that was the whole list again.
+    call = "use(" + "x, " * 30_000 + "x)"
+    text = 'package p\n\nimport "sync"\n\ntype q struct{ c *sync.Cond }\n\nfunc use(...int) {}\n\nfunc (s *q) get(x int) {\n\ts.c.Wait()\n\t' + call + "\n}\n"
+    result = report(text)
+    assert result.limits == [] and [(f.id, f.line) for f in result.findings] == [("cond-no-signal", 10)]

@@ -752,13 +752,12 @@ def _calls_named(ctx: CodeContext, names: list) -> list:
     if not all(_ASCII_WORD.fullmatch(n) for n in names):
         return ctx.calls_named(*names)
     words = {n.encode() for n in names}
-    root = ctx.source.root
     found = []
     for m in _WORD_RUN.finditer(ctx.source.text):
         if m.group() not in words:
             continue
         start, end = m.span()
-        token = root.descendant_for_byte_range(start, end)
+        token = ctx.source.descendant(start, end)
         if token is None or token.start_byte != start or token.end_byte != end or token.child_count != 0:
             continue
         call = call_of(token)

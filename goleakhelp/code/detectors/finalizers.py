@@ -388,11 +388,11 @@ def _channel_nodes(ctx: CodeContext) -> list:
     syntax errors). Not in source order: the uses are only compared as sets."""
     if ctx.source.root.has_error:
         return ctx.nodes
-    text, root = ctx.source.text, ctx.source.root
+    text = ctx.source.text
     found = []
     at = text.find(b"<-")
     while at >= 0:
-        token = root.descendant_for_byte_range(at, at + 2)
+        token = ctx.source.descendant(at, at + 2)
         if token is not None and token.start_byte == at and token.end_byte == at + 2 and token.parent is not None:
             found.append(token.parent)
         at = text.find(b"<-", at + 2)

@@ -43,10 +43,9 @@ def _assignment_statements(ctx: CodeContext, within=None) -> list:
 
 def _scan_assignments(ctx: CodeContext, start: int, end: int) -> list:
     found = []
-    root = ctx.source.root
     for m in _ASSIGN_SIGN.finditer(ctx.source.text, start, end):
         sign = m.end()
-        token = root.descendant_for_byte_range(sign - 1, sign)
+        token = ctx.source.descendant(sign - 1, sign)
         if token is None or token.end_byte != sign:
             continue
         statement = token.parent
@@ -74,10 +73,10 @@ def _short_var_declarations(ctx: CodeContext, within) -> list:
 
     def find() -> list:
         found = []
-        text, root = ctx.source.text, ctx.source.root
+        text = ctx.source.text
         at = text.find(b":=", start, end)
         while at >= 0:
-            token = root.descendant_for_byte_range(at, at + 2)
+            token = ctx.source.descendant(at, at + 2)
             if token is not None and token.start_byte == at and token.end_byte == at + 2:
                 statement = token.parent
                 if statement is not None and statement.type == "short_var_declaration" and start <= statement.start_byte and statement.end_byte <= end:
@@ -328,7 +327,7 @@ def _word_nodes(ctx: CodeContext, name: str, start: int = 0, end: int | None = N
     """For each place the ASCII identifier `name` stands as a whole word between `start` and
     `end`, the smallest node spanning it, when that node spans exactly the word (a name
     token, not part of a comment or a string), in source order."""
-    text, root = ctx.source.text, ctx.source.root
+    text = ctx.source.text
     if end is None:
         end = len(text)
     word = name.encode()
@@ -344,7 +343,7 @@ def _word_nodes(ctx: CodeContext, name: str, start: int = 0, end: int | None = N
             at = text.find(word, at + size, end)
     nodes = []
     for at in places:
-        node = root.descendant_for_byte_range(at, at + size)
+        node = ctx.source.descendant(at, at + size)
         if node is not None and node.start_byte == at and node.end_byte == at + size:
             nodes.append(node)
     return nodes
@@ -991,12 +990,12 @@ def _shrinking_assignments(ctx: CodeContext) -> list:
     syntax errors, every `=` assignment). Other slices (`x[i:j]`, `x[:]`) are never reported."""
     if ctx.source.root.has_error:
         return _plain_assignments(ctx)
-    text, root = ctx.source.text, ctx.source.root
+    text = ctx.source.text
     values = [call for call, callee in ctx.calls_from("slices.") if callee in SHRINKING]
     m = _SHRINK_EDGE.search(text)
     while m is not None:  # every place a match starts, overlapping ones included
         start = m.start()
-        token = root.descendant_for_byte_range(start, start + 1)
+        token = ctx.source.descendant(start, start + 1)
         if token is not None and token.start_byte == start and token.end_byte == start + 1:
             parent = token.parent
             if parent is not None and parent.type == "slice_expression":

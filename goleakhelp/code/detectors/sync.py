@@ -6,7 +6,7 @@ from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.flow.conditions import guards
 from goleakhelp.code.flow.paths import DONE, GO, KILL, leaks
-from goleakhelp.code.syntax import assigned_names, enclosing, enclosing_function, function_name, receiver_and_method, walk
+from goleakhelp.code.syntax import assigned_names, assignment_of, enclosing, enclosing_function, function_name, receiver_and_method, walk
 
 
 LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
@@ -220,6 +220,38 @@ def wg_missing_done(ctx: CodeContext) -> None:
             ctx.report("wg-missing-done", call, f"{where} is reached without `{callee}()`: `{receiver_and_method(callee)[0]}.Wait()` never returns", "high")
 
 
+_DECLARATIONS = ("field_declaration", "parameter_declaration", "var_spec", "const_spec")
+
+
+def _cond_names(ctx: CodeContext) -> set[str]:
+    """The names declared as `sync.Cond` or `*sync.Cond` (fields, parameters, variables)
+    or assigned `sync.NewCond(...)`. Found from the `Cond` and `NewCond` tokens, so a
+    file pays only for where they occur."""
+    names: set[str] = set()
+    for token in ctx.tokens("Cond"):
+        node = token.parent
+        if node is None or node.type != "qualified_type" or ctx.text(node.child_by_field_name("package")) != "sync":
+            continue
+        while node.parent is not None and node.parent.type in ("pointer_type", "parenthesized_type"):
+            node = node.parent
+        declaration = node.parent
+        if declaration is not None and declaration.type in _DECLARATIONS and declaration.child_by_field_name("type") == node:
+            names.update(ctx.text(n) for n in declaration.children_by_field_name("name"))
+    for token in ctx.tokens("NewCond"):
+        selector = token.parent
+        call = selector.parent if selector is not None and selector.type == "selector_expression" else None
+        if call is None or call.type != "call_expression" or ctx.text(selector.child_by_field_name("operand")) != "sync":
+            continue
+        found = assignment_of(call, ctx.text)
+        if found is not None:
+            names.update(name.rsplit(".", 1)[-1] for name in found[1])
+        elif call.parent is not None and call.parent.type == "literal_element" and call.parent.parent is not None:
+            key = call.parent.parent.child_by_field_name("key")
+            if key is not None and call.parent.parent.type == "keyed_element":
+                names.add(ctx.text(key))
+    return names
+
+
 @detector("cond-no-signal", b'sync.NewCond', b'*sync.Cond')
 def cond_no_signal(ctx: CodeContext) -> None:
     """A sync.Cond that code waits on but nothing in the file ever signals or broadcasts."""
@@ -233,11 +265,7 @@ def cond_no_signal(ctx: CodeContext) -> None:
             waits.setdefault(recv, []).append(call)
         elif method in ("Signal", "Broadcast") and recv:
             wakers.add(recv.rsplit(".", 1)[-1])
-    conds = {
-        ctx.text(n).rsplit(".", 1)[-1]
-        for n in ctx.nodes
-        if n.type in ("field_identifier", "identifier") and n.parent is not None and "sync.Cond" in ctx.text(n.parent)
-    }
+    conds = _cond_names(ctx)
     for recv, calls_ in waits.items():
         name = recv.rsplit(".", 1)[-1]
         if name in conds and name not in wakers:
