@@ -636,6 +636,10 @@ def code(
     fail_on: Annotated[Severity, typer.Option("--fail-on", help="Exit 1 when a finding has at least this severity.")] = Severity.low,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes to use; 0 means one per core.")] = 1,
     fmt: Annotated[CodeFormat, typer.Option("--format", "-f", help="Output format.")] = CodeFormat.terminal,
+    max_per_rule: Annotated[
+        Optional[int],
+        typer.Option("--max-per-rule", min=0, help="Terminal: findings of one rule shown before the rest are only counted (default 50); 0 shows all.", show_default=False),
+    ] = None,
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     kb_dir: KbDirOpt = None,
@@ -686,7 +690,8 @@ def code(
     else:
         from goleakhelp.render.terminal import render_code_report
 
-        render_code_report(report, kb.entries, language, _console())
+        options = {} if max_per_rule is None else {"max_per_rule": max_per_rule}
+        render_code_report(report, kb.entries, language, _console(), **options)
     order = ["info", "low", "medium", "high"]
     threshold = order.index(fail_on.value)
     failing = [f for f in report.findings if order.index(kb.entries[f.id].severity if f.id in kb.entries else "medium") >= threshold]

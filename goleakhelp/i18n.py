@@ -77,6 +77,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "已写入 {path}：填好每个 TODO 后运行 `goleakhelp kb check --kb-dir {folder}`",
     ),
     # code analysis
+    "code_hidden": (
+        "{count} more {id} finding(s) not shown (--max-per-rule 0 shows all)",
+        "另有 {count} 处 {id} 未显示（--max-per-rule 0 显示全部）",
+    ),
     "code_summary": ("{findings} finding(s) in {files} file(s), {lines} lines", "{files} 个文件、{lines} 行中发现 {findings} 处问题"),
     # goroutine dump reports
     "dump_summary": (

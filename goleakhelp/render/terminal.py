@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -195,13 +197,24 @@ def render_dump_report(view, lang: str, console: Console, numbered: bool = False
         _finding(finding, lang, console, full=False)
 
 
-def render_code_report(report, entries, lang: str, console: Console, summary: bool = True, numbered: bool = False) -> None:
+# Findings of one rule shown in full on the terminal before the rest are counted instead
+# (golangci-lint's max-issues-per-linter does the same, at 50): a generated or mutated
+# file can hold tens of thousands of one finding, and each costs the console about a
+# tenth of a millisecond per line. JSON, SARIF and GitHub output always list all.
+MAX_PER_RULE = 50
+
+
+def render_code_report(report, entries, lang: str, console: Console, summary: bool = True, numbered: bool = False, max_per_rule: int = MAX_PER_RULE) -> None:
     """`report` is a code.analyze.CodeReport; explanations come from the KB `entries`.
-    `numbered` puts 1., 2., ... before the findings, so a chat reply can refer to them."""
+    `numbered` puts 1., 2., ... before the findings, so a chat reply can refer to them.
+    At most `max_per_rule` findings of each rule are shown (0: all); the rest are counted."""
     number = {id(f): n for n, f in enumerate(report.findings, 1)} if numbered else {}
+    shown: Counter[str] = Counter()
     by_file: dict[str, list] = {}
     for f in report.findings:
-        by_file.setdefault(f.file, []).append(f)
+        shown[f.id] += 1
+        if not max_per_rule or shown[f.id] <= max_per_rule:
+            by_file.setdefault(f.file, []).append(f)
     for file, findings in by_file.items():
         console.print(Text(file, style="bold underline"))
         for f in findings:
@@ -226,6 +239,9 @@ def render_code_report(report, entries, lang: str, console: Console, summary: bo
                 items.append(Text(f"note: {f.note}", style="yellow"))
             items.append(Text(label("more", lang, id=f.id), style="dim"))
             console.print(Padding(Group(*items), (0, 0, 1, 2)))
+    for rule, count in shown.items():
+        if max_per_rule and count > max_per_rule:
+            console.print(Text(label("code_hidden", lang, count=f"{count - max_per_rule:,}", id=rule), style="yellow"))
     for file, lines in report.unparsed.items():
         console.print(Text(f"{file}: could not parse line(s) {', '.join(map(str, lines[:10]))}; the rest was analysed", style="yellow"))
     for skipped in report.skipped:

@@ -143,3 +143,16 @@ def test_parallel_mode_finds_the_same(monkeypatch, capsys):
     _, serial, _ = run(monkeypatch, capsys, str(FIXTURES / "code"), "--json")
     _, parallel, _ = run(monkeypatch, capsys, str(FIXTURES / "code"), "--json", "--jobs", "0")
     assert json.loads(serial) == json.loads(parallel) and json.loads(serial)
+
+
+def test_the_terminal_shows_a_bounded_number_of_findings_per_rule(monkeypatch, capsys, tmp_path):
+    loop = "func f{n}(c chan int) {{\n\tfor {{\n\t\tselect {{\n\t\tcase <-time.After(time.Second):\n\t\tcase <-c:\n\t\t}}\n\t}}\n}}\n\n"
+    path = tmp_path / "many.go"
+    path.write_text('package p\n\nimport "time"\n\n' + "".join(loop.format(n=n) for n in range(120)), encoding="utf-8")
+    _, out, _ = run(monkeypatch, capsys, str(path))
+    assert out.count("time-after-loop [") == 50
+    assert "70 more time-after-loop finding(s) not shown" in out and "120 finding(s) in 1 file(s)" in out
+    _, every, _ = run(monkeypatch, capsys, str(path), "--max-per-rule", "0")
+    assert every.count("time-after-loop [") == 120 and "not shown" not in every
+    _, as_json, _ = run(monkeypatch, capsys, str(path), "--json")
+    assert len(json.loads(as_json)) == 120
