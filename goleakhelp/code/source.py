@@ -85,32 +85,45 @@ def _errors(tree, offset: int) -> tuple[int, ...]:
     return tuple(sorted(line for line in lines if line >= 1))
 
 
+# Larger texts are files, not pasted fragments: they are parsed as they are. Each try at
+# wrapping a fragment is one more parse, and tree-sitter's error recovery on a megabyte
+# that is not Go at all (a dump, a log) takes seconds per parse.
+MAX_FRAGMENT_BYTES = 100_000
+_IN_PACKAGE = ("package fragment\n", "")
+_IN_FUNCTION = ("package fragment\nfunc _() {\n", "\n}\n")
+
+
 def parse_go(text: str, name: str) -> GoSource:
     """Parse `text`; a fragment is wrapped in a package clause and, if needed, a function."""
     parser = _parser()
     raw = text.encode("utf-8", "surrogateescape")
     tree = parser.parse(raw)
-    loose = any(child.type not in TOP_LEVEL for child in tree.root_node.named_children)
+    children = tree.root_node.named_children
+    loose = any(child.type not in TOP_LEVEL for child in children)
     if not tree.root_node.has_error and not loose:
         return GoSource(name, raw, tree, 0, ())
+    best = GoSource(name, raw, tree, 0, _errors(tree, 0))
+    if len(raw) > MAX_FRAGMENT_BYTES or next((c.type for c in children if c.type != "comment"), None) == "package_clause":
+        return best  # a whole file with errors: wrapping it in another package cannot help
+    parsed: dict[tuple[str, str], GoSource] = {}
+
+    def wrapped(prefix: str, suffix: str) -> GoSource:
+        if (prefix, suffix) not in parsed:
+            data = (prefix + text + suffix).encode("utf-8", "surrogateescape")
+            candidate_tree = parser.parse(data)
+            offset = prefix.count("\n")
+            parsed[prefix, suffix] = GoSource(name, data, candidate_tree, offset, _errors(candidate_tree, offset))
+        return parsed[prefix, suffix]
+
     if loose:
         # Statements pasted on their own: analyse them as the body of a function.
-        prefix = "package fragment\nfunc _() {\n"
-        wrapped = (prefix + text + "\n}\n").encode("utf-8", "surrogateescape")
-        wrapped_tree = parser.parse(wrapped)
-        if not wrapped_tree.root_node.has_error or not any(c.type in TOP_LEVEL and c.type != "package_clause" for c in tree.root_node.named_children):
-            return GoSource(name, wrapped, wrapped_tree, 2, _errors(wrapped_tree, 2))
-    best = GoSource(name, raw, tree, 0, _errors(tree, 0))
-    if next((c.type for c in tree.root_node.named_children if c.type != "comment"), None) == "package_clause":
-        return best  # a whole file with errors: wrapping it in another package cannot help
-    for prefix, suffix in (("package fragment\n", ""), ("package fragment\nfunc _() {\n", "\n}\n")):
-        wrapped = (prefix + text + suffix).encode("utf-8", "surrogateescape")
-        candidate_tree = parser.parse(wrapped)
-        offset = prefix.count("\n")
-        candidate = GoSource(name, wrapped, candidate_tree, offset, _errors(candidate_tree, offset))
-        if len(candidate.error_lines) < len(best.error_lines) or not candidate_tree.root_node.has_error:
+        body = wrapped(*_IN_FUNCTION)
+        if not body.tree.root_node.has_error or not any(c.type in TOP_LEVEL and c.type != "package_clause" for c in children):
+            return body
+    for candidate in (wrapped(*_IN_PACKAGE), wrapped(*_IN_FUNCTION)):
+        if len(candidate.error_lines) < len(best.error_lines) or not candidate.tree.root_node.has_error:
             best = candidate
-        if not candidate_tree.root_node.has_error:
+        if not candidate.tree.root_node.has_error:
             break
     return best
 

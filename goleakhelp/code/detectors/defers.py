@@ -36,22 +36,41 @@ def _calls_in(node):
         stack.extend(current.children)
 
 
-def _leaves_loop_at_once(defer) -> bool:
-    sibling = defer.next_named_sibling
-    while sibling is not None:
-        if sibling.type in ("break_statement", "return_statement"):
-            return True
-        if sibling.type not in ("comment", "expression_statement", "short_var_declaration", "assignment_statement", "defer_statement"):
-            return False
-        sibling = sibling.next_named_sibling
-    return False
+_STRAIGHT = frozenset(
+    ("comment", "expression_statement", "short_var_declaration", "assignment_statement", "inc_statement", "dec_statement", "defer_statement")
+)
+
+
+def _leaving_at_once(block) -> set[int]:
+    """Start bytes of the statements of `block` followed, through straight-line statements
+    only, by a break or return. One pass from the end: asking each defer to walk its
+    following siblings was quadratic in a block of thousands of defers (and tree-sitter's
+    sibling step is itself a walk)."""
+    leaving: set[int] = set()
+    leaves = False
+    for statement in reversed(block.named_children):
+        if leaves:
+            leaving.add(statement.start_byte)
+        if statement.type in ("break_statement", "return_statement"):
+            leaves = True
+        elif statement.type not in _STRAIGHT:
+            leaves = False
+    return leaving
+
+
+def _leaves_loop_at_once(defer, ctx: CodeContext) -> bool:
+    block = defer.parent
+    if block is None:
+        return False
+    leaving = ctx.shared(f"defers-leaving:{block.id}", lambda: _leaving_at_once(block))
+    return defer.start_byte in leaving
 
 
 @detector("defer-in-loop", b'defer')
 def defer_in_loop(ctx: CodeContext) -> None:
     for node in ctx.with_keyword("defer", "defer_statement"):
         # A defer inside a function literal called per iteration runs per iteration: fine.
-        if enclosing(node, ("for_statement",)) is None or _leaves_loop_at_once(node):
+        if enclosing(node, ("for_statement",)) is None or _leaves_loop_at_once(node, ctx):
             continue
         released = _releases(node, ctx)
         if released is None:
