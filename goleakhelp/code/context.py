@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
@@ -101,12 +102,14 @@ class CodeContext:
         self._found[key] = found
         return found
 
-    def tokens_within(self, word: str, node) -> list:
+    def tokens_within(self, word: str, node) -> Iterator:
         """`ctx.tokens(word)` inside `node`, found by bisection: a file of thousands of
         functions asks this once per function, and filtering the whole list each time
-        would be quadratic."""
+        would be quadratic. An iterator, not a copy: a caller that stops at the first
+        match pays only for what it reads."""
         low, high = self.token_range(word, node.start_byte, node.end_byte)
-        return self.tokens(word)[low:high]
+        tokens = self.tokens(word)
+        return (tokens[i] for i in range(low, high))
 
     def token_range(self, word: str, start: int, end: int) -> tuple[int, int]:
         """The slice of `ctx.tokens(word)` that starts in the bytes [start, end)."""

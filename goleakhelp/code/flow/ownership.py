@@ -348,7 +348,12 @@ def _block_of(node):
 
 def declared_locally(ctx, func, name: str) -> bool:
     """`name` is a parameter or local variable of `func` (or of a function around it), not
-    a package-level variable or a named result, which outlive the call."""
+    a package-level variable or a named result, which outlive the call. Once per function
+    and name: a function that opens one variable thousands of times asks it each time."""
+    return ctx.shared(f"declared-locally:{func.id}:{name}", lambda: _declared_locally(ctx, func, name))
+
+
+def _declared_locally(ctx, func, name: str) -> bool:
     for token in ctx.tokens_within(name, func):
         if token.type != "identifier":
             continue
