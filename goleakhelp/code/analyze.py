@@ -83,6 +83,7 @@ MAX_TREE_DEPTH = 320
 DEEP_BRACKETS = 48
 LONG_LINE = 4096
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}()[]")
+_UNCLOSED_RUN = re.compile(rb"[{(\[]{%d}" % DEEP_BRACKETS)
 
 
 def _bracket_depth_above(text: bytes, limit: int) -> bool:
@@ -91,7 +92,9 @@ def _bracket_depth_above(text: bytes, limit: int) -> bool:
     for _ in range(limit):
         shorter = kept.replace(b"{}", b"").replace(b"()", b"").replace(b"[]", b"")
         if not shorter or len(shorter) == len(kept):
-            return False
+            # What is left is unmatched: a long run of brackets opened and never closed
+            # nests as deep as matched ones would.
+            return _UNCLOSED_RUN.search(shorter) is not None
         kept = shorter
     return b"{}" in kept or b"()" in kept or b"[]" in kept
 

@@ -90,3 +90,14 @@ def test_a_defer_followed_only_by_straight_statements_and_break_is_not_a_loop_le
     text = 'package p\n\nimport "os"\n\nfunc first(paths []string) (n int) {\n' + loop + "\treturn n\n}\n"
     assert [f.id for f in report(text).findings if f.id == "defer-in-loop"] == []
     assert [f.id for f in report(text.replace("\tbreak\n", "")).findings if f.id == "defer-in-loop"] == ["defer-in-loop"]
+
+
+def test_deep_literals_around_a_stray_bracket_are_reported_as_not_analysed():
+    # 6 KB: 500 func literals nested in one another, with one unmatched `[` (from an escape
+    # sequence) in the middle. The quick bracket-depth check paired brackets only, so it
+    # missed the nesting, and the closure detector walked up from each literal (9 s).
+    nested = "func() {\n" * 500 + "\x1b[2J\n" + "}()\n" * 500
+    text = 'package p\n\nimport "os"\n\n' + LEAKY + "func nested() {\n" + nested + "}\n"
+    result = report(text)
+    assert [(limit.line, "deep" in limit.reason) for limit in result.limits] == [(9, True)]
+    assert [f.id for f in result.findings] == ["file-unclosed"]

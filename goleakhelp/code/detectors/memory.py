@@ -1531,9 +1531,11 @@ def closure_retention(ctx: CodeContext) -> None:
         return  # both shapes store a func literal
     # The assignments holding a func literal and the Store calls, in source order.
     found = {}
+    climbed: set[int] = set()  # each node's ancestors are walked once, however many literals nest in it
     for literal in literals:
         node = literal.parent
-        while node is not None and node.id not in found:
+        while node is not None and node.id not in climbed:
+            climbed.add(node.id)
             if node.type == "assignment_statement":
                 found[node.id] = node
             node = node.parent
