@@ -183,14 +183,19 @@ class _Builder:
         self.defers.append(node)
         return self.add(current, node)
 
-    def if_(self, node, current, depth):
+    def _header(self, node, current, depth, field: str):
+        """The `init;` statement of an if or switch, then its `field` expression: (current, expression)."""
         initializer = node.child_by_field_name("initializer")
         if initializer is not None:
             current = self.statement(initializer, current, depth)
-        condition = node.child_by_field_name("condition")
-        if condition is not None:
-            current = self.add(current, condition)
-        elif current is None:
+        expression = node.child_by_field_name(field)
+        if expression is not None:
+            current = self.add(current, expression)
+        return current, expression
+
+    def if_(self, node, current, depth):
+        current, condition = self._header(node, current, depth, "condition")
+        if condition is None and current is None:
             current = self.new("unreachable")
         then = self.new("if.then")
         after = self.new("if.done")
@@ -297,12 +302,7 @@ class _Builder:
         return after
 
     def switch(self, node, current, depth):
-        initializer = node.child_by_field_name("initializer")
-        if initializer is not None:
-            current = self.statement(initializer, current, depth)
-        value = node.child_by_field_name("value")
-        if value is not None:
-            current = self.add(current, value)
+        current, value = self._header(node, current, depth, "value")
         return self._cases(node, current, depth, "switch", tagless=value is None)
 
     def type_switch(self, node, current, depth):
