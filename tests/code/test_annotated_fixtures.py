@@ -67,11 +67,9 @@ def test_fixtures_compile():
         pytest.skip(f"no C compiler: {', '.join(cgo_files)} not compiled (the other fixtures were)")
 
 
-# Detectors whose annotated fixtures are still to be written; the list may only shrink
-# (grpc-conn-unclosed needs the grpc sources to compile its fixture).
+# Detectors whose annotated fixtures are still to be written; the list may only shrink.
 NO_FIXTURE_YET = {
-    "chan-recv-orphan", "chan-send-orphan", "client-no-timeout", "grpc-conn-unclosed",
-    "loopvar-capture", "nil-chan", "range-unclosed", "server-no-timeouts", "ticker-goroutine", "wg-copied",
+    "nil-chan", "range-unclosed", "server-no-timeouts", "ticker-goroutine", "wg-copied",
 }
 
 

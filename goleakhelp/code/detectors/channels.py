@@ -65,7 +65,7 @@ def chan_send_orphan(ctx: CodeContext) -> None:
                 n
                 for _, lit in _go_literals(func, ctx)
                 for n in ctx.subtree(lit)
-                if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name
+                if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name and not _send_can_give_up(n)
             ]
             if not sends:
                 continue
@@ -83,6 +83,18 @@ def chan_send_orphan(ctx: CodeContext) -> None:
                         f"unbuffered `{name}`: when the select takes another case, the goroutine's send blocks forever",
                     )
                     break
+
+
+def _send_can_give_up(send) -> bool:
+    """The send is one case of a select that has others (`case ch <- v:` beside `case <-ctx.Done():` or a default)."""
+    case = send.parent
+    if case is None or case.type != "communication_case":
+        return False
+    communication = case.child_by_field_name("communication")
+    if communication is None or (communication.start_byte, communication.end_byte) != (send.start_byte, send.end_byte):
+        return False
+    select = case.parent
+    return select is not None and sum(c.type in ("communication_case", "default_case") for c in select.named_children) > 1
 
 
 def _ranging_functions(ctx: CodeContext) -> dict[str, set[str]]:
@@ -262,15 +274,19 @@ def chan_recv_orphan(ctx: CodeContext) -> None:
         for name, statement, _ in made:
             if name in closed:
                 continue
-            waits = [
-                n
-                for _, lit in _go_literals(func, ctx)
-                for n in ctx.subtree(lit)
-                if n.type == "unary_expression" and ctx.text(n).replace(" ", "") == f"<-{name}" and enclosing(n, ("select_statement",)) is None
+            # The go statements whose goroutine waits on the channel.
+            waiting = [
+                go.end_byte
+                for go, lit in _go_literals(func, ctx)
+                if any(
+                    n.type == "unary_expression" and ctx.text(n).replace(" ", "") == f"<-{name}" and enclosing(n, ("select_statement",)) is None
+                    for n in ctx.subtree(lit)
+                )
             ]
             sends = [n.start_byte for n in own if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name]
-            if not waits or not sends:
+            if not waiting or not sends:
                 continue
-            first_send = min(sends)
-            if any(n.type == "return_statement" and statement.end_byte < n.start_byte < first_send for n in own):
+            # A return counts once a waiting goroutine runs (not before it is started) and before the send.
+            after, first_send = max(statement.end_byte, min(waiting)), min(sends)
+            if any(n.type == "return_statement" and after < n.start_byte < first_send for n in own):
                 ctx.report("chan-recv-orphan", statement, f"a return before `{name} <- ...` leaves the goroutine waiting on `<-{name}` forever")

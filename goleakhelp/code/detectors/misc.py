@@ -37,21 +37,65 @@ def loopvar_capture(ctx: CodeContext) -> None:
     for loop in ctx.nodes:
         if loop.type != "for_statement":
             continue
-        clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
-        left = clause.child_by_field_name("left") if clause is not None else None
-        if left is None:
+        loop_vars = _loop_variables(loop, ctx)
+        body = loop.child_by_field_name("body")
+        if not loop_vars or body is None:
             continue
-        loop_vars = {ctx.text(n) for n in left.named_children if ctx.text(n) != "_"}
-        for node in walk(loop.child_by_field_name("body")):
-            if node.type not in ("go_statement", "defer_statement"):
+        for node in walk(body):
+            if node.type not in ("go_statement", "defer_statement") and not _starts_goroutine(node, ctx):
                 continue
             literal = next((c for c in walk(node) if c.type == "func_literal"), None)
             if literal is None:
                 continue
             params = {ctx.text(p) for d in walk(literal.child_by_field_name("parameters")) if d.type == "parameter_declaration" for p in d.children_by_field_name("name")}
-            used = {ctx.text(n) for n in walk(literal.child_by_field_name("body")) if n.type == "identifier"} & (loop_vars - params)
+            shared = loop_vars - params - _declared_before(node, body, ctx)
+            used = {ctx.text(n) for n in walk(literal.child_by_field_name("body")) if n.type == "identifier"} & shared
             if used:
                 ctx.report("loopvar-capture", node, f"the closure captures loop variable {', '.join(sorted(used))}, shared by all iterations", confidence, note)
+
+
+def _starts_goroutine(node, ctx: CodeContext) -> bool:
+    """`g.Go(func() error {...})` (errgroup.Group, sync.WaitGroup): the literal runs later, in a goroutine."""
+    if node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    return (
+        callee is not None and callee.type == "selector_expression" and ctx.text(callee.child_by_field_name("field")) == "Go"
+        and args is not None and len(args.named_children) == 1 and args.named_children[0].type == "func_literal"
+    )
+
+
+def _loop_variables(loop, ctx: CodeContext) -> set[str]:
+    """The variables the for statement sets: `for k, v := range m`, `for i := 0; ...`."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return set()
+    if clause.type == "range_clause":
+        left = clause.child_by_field_name("left")
+    else:
+        init = clause.child_by_field_name("initializer")
+        left = init.child_by_field_name("left") if init is not None and init.type in ("short_var_declaration", "assignment_statement") else None
+    return {ctx.text(n) for n in left.named_children if ctx.text(n) != "_"} if left is not None else set()
+
+
+def _declared_before(node, body, ctx: CodeContext) -> set[str]:
+    """Names declared again (`f := f`, `var f = f`) by statements before `node` in the blocks
+    from the loop body down to it: inside the closure they are the per-iteration copy."""
+    names: set[str] = set()
+    current = node
+    while current is not None and current.parent is not None and not (current.start_byte == body.start_byte and current.end_byte == body.end_byte):
+        parent = current.parent
+        if parent.type == "statement_list":
+            for statement in parent.named_children:
+                if statement.start_byte >= current.start_byte:
+                    break
+                if statement.type == "short_var_declaration":
+                    names.update(assigned_names(statement, ctx.text))
+                elif statement.type == "var_declaration":
+                    names.update(ctx.text(n) for spec in walk(statement) if spec.type == "var_spec" for n in spec.children_by_field_name("name"))
+        current = parent
+    return names
 
 
 @detector("wg-copied", b'sync.WaitGroup')
