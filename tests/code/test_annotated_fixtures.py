@@ -67,16 +67,9 @@ def test_fixtures_compile():
         pytest.skip(f"no C compiler: {', '.join(cgo_files)} not compiled (the other fixtures were)")
 
 
-# Detectors whose annotated fixtures are still to be written; the list may only shrink.
-NO_FIXTURE_YET = {
-    "nil-chan", "range-unclosed", "server-no-timeouts", "ticker-goroutine", "wg-copied",
-}
-
-
 def test_every_detector_has_an_annotated_leaky_case():
     from goleakhelp.code.detectors import DETECTORS
 
     flagged = {rule for path in FILES for _, kind, rule in _expectations(path.read_text(encoding="utf-8")) if kind == "ruleid"}
     missing = set(DETECTORS) - flagged
-    assert missing <= NO_FIXTURE_YET, f"detectors without a `// ruleid:` fixture: {sorted(missing - NO_FIXTURE_YET)}"
-    assert not (NO_FIXTURE_YET & flagged), f"now with fixtures, take them off NO_FIXTURE_YET: {sorted(NO_FIXTURE_YET & flagged)}"
+    assert not missing, f"detectors without a `// ruleid:` fixture: {sorted(missing)}"

@@ -100,9 +100,28 @@ def _declared_before(node, body, ctx: CodeContext) -> set[str]:
 
 @detector("wg-copied", b'sync.WaitGroup')
 def wg_copied(ctx: CodeContext) -> None:
+    holders = _structs_holding_waitgroup(ctx)
     for node in ctx.nodes:
-        if node.type == "parameter_declaration" and ctx.text(node.child_by_field_name("type")) == "sync.WaitGroup":
+        if node.type != "parameter_declaration":
+            continue
+        kind = ctx.text(node.child_by_field_name("type"))
+        if kind == "sync.WaitGroup":
             ctx.report("wg-copied", node, "a sync.WaitGroup passed by value: Done and Wait act on a copy")
+        elif kind in holders:
+            what = "receiver" if node.parent is not None and node.parent.parent is not None and node.parent == node.parent.parent.child_by_field_name("receiver") else "parameter"
+            ctx.report("wg-copied", node, f"a value {what} of type {kind} copies its sync.WaitGroup: Done and Wait act on a copy")
+
+
+def _structs_holding_waitgroup(ctx: CodeContext) -> set[str]:
+    """Struct types of the file with a sync.WaitGroup field held by value (named or embedded)."""
+    holders = set()
+    for spec in ctx.of_type("type_spec"):
+        struct = spec.child_by_field_name("type")
+        if struct is not None and struct.type == "struct_type":
+            fields = (f for f in walk(struct) if f.type == "field_declaration" and f.parent is not None and f.parent.parent == struct)
+            if any(ctx.text(f.child_by_field_name("type")) == "sync.WaitGroup" for f in fields):
+                holders.add(ctx.text(spec.child_by_field_name("name")))
+    return holders
 
 
 @detector("afterfunc-long", b'time.AfterFunc')
@@ -184,10 +203,14 @@ def exec_no_wait(ctx: CodeContext) -> None:
         ctx.report("exec-no-wait", starts[0], f"`{cmd}` is started but never waited for: the child stays a zombie")
 
 
-@detector("server-no-timeouts", b'http.ListenAndServe', b'http.Server')
+# Functions that build an http.Server with every timeout zero and serve with it.
+_SERVES_BARE = ("http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "http.ServeTLS")
+
+
+@detector("server-no-timeouts", b'http.ListenAndServe', b'http.Serve')
 def server_no_timeouts(ctx: CodeContext) -> None:
     for call, callee in ctx.calls:
-        if callee in ("http.ListenAndServe", "http.ListenAndServeTLS"):
+        if callee in _SERVES_BARE:
             ctx.report("server-no-timeouts", call, f"`{callee}` serves with no read, header or idle timeouts", "medium")
     if _test_server_code(ctx):
         return  # servers a test builds around its own listener, and net/http/httptest itself
@@ -195,8 +218,19 @@ def server_no_timeouts(ctx: CodeContext) -> None:
         if node.type == "composite_literal" and ctx.text(node.child_by_field_name("type")) == "http.Server":
             body = node.child_by_field_name("body")
             keys = {ctx.text(e.named_children[0]) for e in (body.named_children if body else []) if e.type == "keyed_element"}
-            if not keys & {"ReadHeaderTimeout", "ReadTimeout"}:
+            if not keys & {"ReadHeaderTimeout", "ReadTimeout"} and not _read_timeout_set_later(node, ctx):
                 ctx.report("server-no-timeouts", node, "`http.Server` without ReadHeaderTimeout or ReadTimeout", "medium")
+
+
+def _read_timeout_set_later(literal, ctx: CodeContext) -> bool:
+    """`srv := &http.Server{...}` followed by `srv.ReadHeaderTimeout = ...` in the same function."""
+    value = literal.parent if literal.parent is not None and literal.parent.type == "unary_expression" else literal
+    assignment = assignment_of(value, ctx.text)
+    func = enclosing_function(literal)
+    if assignment is None or len(assignment[1]) != 1 or func is None:
+        return False
+    pattern = rb"(?<![\w.])" + re.escape(assignment[1][0].encode()) + rb"\.(ReadHeaderTimeout|ReadTimeout)\s*=[^=]"
+    return re.search(pattern, ctx.source.text[literal.end_byte : func.end_byte]) is not None
 
 
 def _test_server_code(ctx: CodeContext) -> bool:
