@@ -48,8 +48,9 @@ def loopvar_capture(ctx: CodeContext) -> None:
             if literal is None:
                 continue
             params = {ctx.text(p) for d in walk(literal.child_by_field_name("parameters")) if d.type == "parameter_declaration" for p in d.children_by_field_name("name")}
-            shared = loop_vars - params - _declared_before(node, body, ctx)
-            used = {ctx.text(n) for n in walk(literal.child_by_field_name("body")) if n.type == "identifier"} & shared
+            inside = list(walk(literal.child_by_field_name("body")))
+            shared = loop_vars - params - _declared_before(node, body, ctx) - _declared_in(inside, ctx)
+            used = {ctx.text(n) for n in inside if n.type == "identifier"} & shared
             if used:
                 ctx.report("loopvar-capture", node, f"the closure captures loop variable {', '.join(sorted(used))}, shared by all iterations", confidence, note)
 
@@ -79,14 +80,31 @@ def _loop_variables(loop, ctx: CodeContext) -> set[str]:
     return {ctx.text(n) for n in left.named_children if ctx.text(n) != "_"} if left is not None else set()
 
 
+def _declared_in(nodes, ctx: CodeContext) -> set[str]:
+    """Names the closure declares itself (`for i := range a`, `v := ...`, `var v`, parameters
+    of literals inside): those uses are not the loop's variable (the closure is left out even
+    if it read the loop's before declaring its own)."""
+    names: set[str] = set()
+    for node in nodes:
+        if node.type in ("short_var_declaration", "range_clause"):
+            left = node.child_by_field_name("left")
+            if left is not None and (node.type == "short_var_declaration" or any(c.type == ":=" for c in node.children)):
+                names.update(ctx.text(n) for n in left.named_children if n.type == "identifier")
+        elif node.type in ("var_spec", "parameter_declaration"):
+            names.update(ctx.text(n) for n in node.children_by_field_name("name"))
+    return names
+
+
 def _declared_before(node, body, ctx: CodeContext) -> set[str]:
-    """Names declared again (`f := f`, `var f = f`) by statements before `node` in the blocks
-    from the loop body down to it: inside the closure they are the per-iteration copy."""
+    """Names declared again (`f := f`, `var f = f`, a parameter of a func literal around
+    `node`) between the loop body and `node`: inside the closure they are not the loop's."""
     names: set[str] = set()
     current = node
     while current is not None and current.parent is not None and not (current.start_byte == body.start_byte and current.end_byte == body.end_byte):
         parent = current.parent
-        if parent.type == "statement_list":
+        if parent.type == "func_literal":
+            names.update(ctx.text(n) for d in walk(parent.child_by_field_name("parameters")) if d.type == "parameter_declaration" for n in d.children_by_field_name("name"))
+        elif parent.type == "statement_list":
             for statement in parent.named_children:
                 if statement.start_byte >= current.start_byte:
                     break
@@ -203,17 +221,20 @@ def exec_no_wait(ctx: CodeContext) -> None:
         ctx.report("exec-no-wait", starts[0], f"`{cmd}` is started but never waited for: the child stays a zombie")
 
 
-# Functions that build an http.Server with every timeout zero and serve with it.
-_SERVES_BARE = ("http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "http.ServeTLS")
+# Functions that build an http.Server with every timeout zero and serve with it; the
+# second pair on a listener the caller made, as tests do around their own listener.
+_LISTENS_BARE = ("http.ListenAndServe", "http.ListenAndServeTLS")
+_SERVES_BARE = ("http.Serve", "http.ServeTLS")
 
 
 @detector("server-no-timeouts", b'http.ListenAndServe', b'http.Serve')
 def server_no_timeouts(ctx: CodeContext) -> None:
+    test_code = _test_server_code(ctx)  # servers a test builds around its own listener, and net/http/httptest itself
     for call, callee in ctx.calls:
-        if callee in _SERVES_BARE:
+        if callee in _LISTENS_BARE or (callee in _SERVES_BARE and not test_code):
             ctx.report("server-no-timeouts", call, f"`{callee}` serves with no read, header or idle timeouts", "medium")
-    if _test_server_code(ctx):
-        return  # servers a test builds around its own listener, and net/http/httptest itself
+    if test_code:
+        return
     for node in ctx.nodes:
         if node.type == "composite_literal" and ctx.text(node.child_by_field_name("type")) == "http.Server":
             body = node.child_by_field_name("body")
