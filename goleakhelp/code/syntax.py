@@ -99,3 +99,22 @@ def assignment_of(call, text):
     if statement.type == "var_spec":
         return statement, [text(n) for n in statement.children_by_field_name("name")]
     return statement, assigned_names(statement, text)
+
+
+def conversion_of(node, text):
+    """The conversion whose one operand is `node` (`unsafe.Pointer(p)`, `(*C.char)(p)`,
+    `(*[n]C.int)(p)`): the same value under another type. None when `node` is not one."""
+    parent = node.parent
+    if parent is None:
+        return None
+    if parent.type == "type_conversion_expression":
+        operand = parent.child_by_field_name("operand")
+        return parent if operand is not None and operand.start_byte == node.start_byte and operand.end_byte == node.end_byte else None
+    call = parent.parent
+    if parent.type != "argument_list" or call is None or call.type != "call_expression" or len(parent.named_children) != 1:
+        return None
+    callee = call.child_by_field_name("function")
+    # A parenthesized callee is a type: `(*T)(x)`; among named callees only unsafe.Pointer is known to be one.
+    if callee is not None and (callee.type == "parenthesized_expression" or (callee.type == "selector_expression" and text(callee) == "unsafe.Pointer")):
+        return call
+    return None

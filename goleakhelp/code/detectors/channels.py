@@ -7,7 +7,7 @@ import re
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import assigned_names, calls, enclosing, enclosing_function, walk
+from goleakhelp.code.syntax import assigned_names, assignment_of, calls, enclosing, enclosing_function, walk
 
 
 def _made_channels(func, ctx: CodeContext) -> list:
@@ -65,7 +65,7 @@ def chan_send_orphan(ctx: CodeContext) -> None:
                 n
                 for _, lit in _go_literals(func, ctx)
                 for n in ctx.subtree(lit)
-                if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name
+                if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name and not _send_can_give_up(n)
             ]
             if not sends:
                 continue
@@ -83,6 +83,18 @@ def chan_send_orphan(ctx: CodeContext) -> None:
                         f"unbuffered `{name}`: when the select takes another case, the goroutine's send blocks forever",
                     )
                     break
+
+
+def _send_can_give_up(send) -> bool:
+    """The send is one case of a select that has others (`case ch <- v:` beside `case <-ctx.Done():` or a default)."""
+    case = send.parent
+    if case is None or case.type != "communication_case":
+        return False
+    communication = case.child_by_field_name("communication")
+    if communication is None or (communication.start_byte, communication.end_byte) != (send.start_byte, send.end_byte):
+        return False
+    select = case.parent
+    return select is not None and sum(c.type in ("communication_case", "default_case") for c in select.named_children) > 1
 
 
 def _ranging_functions(ctx: CodeContext) -> dict[str, set[str]]:
@@ -174,9 +186,25 @@ def ticker_goroutine(ctx: CodeContext) -> None:
         if not (re.search(r"\.C$", ranged) or ranged.startswith("time.Tick(")):
             continue
         body = node.child_by_field_name("body")
-        exits = [n for n in walk(body) if n.type in ("return_statement", "break_statement", "goto_statement") and enclosing_function(n) == enclosing_function(node)]
+        exits = [n for n in walk(body) if n.type in ("return_statement", "break_statement", "goto_statement") and enclosing_function(n) == enclosing_function(node) and _leaves(n, node, body, ctx)]
         if not exits:
             ctx.report("ticker-goroutine", node, f"`for range {ranged}` has no way out: the loop and its goroutine never end")
+
+
+_BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
+
+
+def _leaves(exit, loop, body, ctx: CodeContext) -> bool:
+    """The return, goto or break leaves `loop`: a plain `break` inside a switch or select in
+    the loop ends only that statement, and `break L` leaves it unless L labels a statement inside."""
+    if exit.type != "break_statement":
+        return True
+    label = next((c for c in exit.named_children if c.type == "label_name"), None)
+    if label is not None:
+        inner = {ctx.text(n.child_by_field_name("label")) for n in walk(body) if n.type == "labeled_statement"}
+        return ctx.text(label) not in inner
+    target = enclosing(exit, _BREAKABLE)
+    return target is not None and (target.start_byte, target.end_byte) == (loop.start_byte, loop.end_byte)
 
 
 def _struct_types_with_channels(ctx: CodeContext) -> list:
@@ -226,6 +254,7 @@ def nil_chan(ctx: CodeContext) -> None:
             if node is not None and node.type == "composite_literal":
                 literals[(node.start_byte, node.end_byte)] = node
     used: set[str] | None = None
+    lazily: dict[str, set[str]] | None = None
     for node in (literals[k] for k in sorted(literals, key=lambda k: (k[0], -k[1]))):
         type_name = ctx.text(node.child_by_field_name("type"))
         # Only types whose constructor makes the channels and whose code really uses them.
@@ -245,9 +274,46 @@ def nil_chan(ctx: CodeContext) -> None:
             continue  # the constructor may make the channels just after
         body = node.child_by_field_name("body")
         keys = {ctx.text(e.named_children[0]) for e in (body.named_children if body else []) if e.type == "keyed_element"}
-        missing = [f for f in chan_fields[type_name] if f not in keys]
+        if lazily is None:
+            lazily = _made_lazily(ctx)
+        value = node.parent if node.parent is not None and node.parent.type == "unary_expression" else node
+        assignment = assignment_of(value, ctx.text) if func is not None else None
+        # `m := &T{}; m.ch = make(...)`: made right after the literal
+        made_after = _fields_made(ctx, func, assignment[1][0]) if assignment is not None and len(assignment[1]) == 1 else set()
+        missing = [f for f in chan_fields[type_name] if f not in keys and f not in lazily.get(type_name, ()) and f not in made_after]
         if missing and (body is None or not [e for e in body.named_children if e.type != "keyed_element"]):
             ctx.report("nil-chan", node, f"`{type_name}{{}}` leaves channel field {', '.join(missing)} nil: sends and receives on it block forever", "medium")
+
+
+def _made_lazily(ctx: CodeContext) -> dict[str, set[str]]:
+    """Type name -> channel fields one of its methods makes (`h.events = make(...)` under a
+    sync.Once or a nil check): the type's zero value is meant to work."""
+    made: dict[str, set[str]] = {}
+    for method in ctx.with_keyword("func", "method_declaration"):
+        receiver = method.child_by_field_name("receiver")
+        declaration = receiver.named_children[0] if receiver is not None and receiver.named_children else None
+        names = declaration.children_by_field_name("name") if declaration is not None else []
+        if not names:
+            continue
+        owner = ctx.text(declaration.child_by_field_name("type")).lstrip("*")
+        made.setdefault(owner, set()).update(_fields_made(ctx, method, ctx.text(names[0])))
+    return made
+
+
+def _fields_made(ctx: CodeContext, func, holder: str) -> set[str]:
+    """The fields `f` of `holder.f = make(...)` inside `func` (its func literals included)."""
+    made = set()
+    for call, callee in ctx.calls_named("make", within=func):
+        values = call.parent
+        statement = values.parent if values is not None and values.type == "expression_list" else None
+        if callee != "make" or statement is None or statement.type != "assignment_statement":
+            continue
+        left = statement.child_by_field_name("left")
+        index = next(i for i, v in enumerate(values.named_children) if v.start_byte == call.start_byte)
+        target = left.named_children[index] if left is not None and index < len(left.named_children) else None
+        if target is not None and target.type == "selector_expression" and ctx.text(target.child_by_field_name("operand")) == holder:
+            made.add(ctx.text(target.child_by_field_name("field")))
+    return made
 
 
 @detector("chan-recv-orphan", b'make(chan')
@@ -262,15 +328,19 @@ def chan_recv_orphan(ctx: CodeContext) -> None:
         for name, statement, _ in made:
             if name in closed:
                 continue
-            waits = [
-                n
-                for _, lit in _go_literals(func, ctx)
-                for n in ctx.subtree(lit)
-                if n.type == "unary_expression" and ctx.text(n).replace(" ", "") == f"<-{name}" and enclosing(n, ("select_statement",)) is None
+            # The go statements whose goroutine waits on the channel.
+            waiting = [
+                go.end_byte
+                for go, lit in _go_literals(func, ctx)
+                if any(
+                    n.type == "unary_expression" and ctx.text(n).replace(" ", "") == f"<-{name}" and enclosing(n, ("select_statement",)) is None
+                    for n in ctx.subtree(lit)
+                )
             ]
             sends = [n.start_byte for n in own if n.type == "send_statement" and ctx.text(n.child_by_field_name("channel")) == name]
-            if not waits or not sends:
+            if not waiting or not sends:
                 continue
-            first_send = min(sends)
-            if any(n.type == "return_statement" and statement.end_byte < n.start_byte < first_send for n in own):
+            # A return counts once a waiting goroutine runs (not before it is started) and before the send.
+            after, first_send = max(statement.end_byte, min(waiting)), min(sends)
+            if any(n.type == "return_statement" and after < n.start_byte < first_send for n in own):
                 ctx.report("chan-recv-orphan", statement, f"a return before `{name} <- ...` leaves the goroutine waiting on `<-{name}` forever")

@@ -78,7 +78,7 @@ def client_no_timeout(ctx: CodeContext) -> None:
         if not NO_TIMEOUT.match(callee):
             continue
         func = enclosing_function(call) or ctx.source.root
-        if callee.endswith(".Do") and any(c == "http.NewRequestWithContext" for _, c in ctx.calls_named("NewRequestWithContext", within=func)):
+        if callee.endswith(".Do") and any(c == "http.NewRequestWithContext" and not _unbounded_context(r, ctx) for r, c in ctx.calls_named("NewRequestWithContext", within=func)):
             continue  # the request carries a context, which can bound it
         ctx.report("client-no-timeout", call, f"`{callee}` uses http.DefaultClient, which has no timeout", "medium")
     for node in ctx.starting_with("http.Client", "composite_literal"):
@@ -87,6 +87,13 @@ def client_no_timeout(ctx: CodeContext) -> None:
             keys = {ctx.text(e.named_children[0]) for e in body.named_children if e.type == "keyed_element"} if body else set()
             if "Timeout" not in keys:
                 ctx.report("client-no-timeout", node, "`http.Client` without a Timeout", "medium")
+
+
+def _unbounded_context(call, ctx: CodeContext) -> bool:
+    """The request is made with context.Background() or context.TODO(), which never end."""
+    args = call.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    return first is not None and ctx.text(first).replace(" ", "") in ("context.Background()", "context.TODO()")
 
 
 @detector("transport-per-request", b'http.Transport')

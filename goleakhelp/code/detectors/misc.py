@@ -37,28 +37,109 @@ def loopvar_capture(ctx: CodeContext) -> None:
     for loop in ctx.nodes:
         if loop.type != "for_statement":
             continue
-        clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
-        left = clause.child_by_field_name("left") if clause is not None else None
-        if left is None:
+        loop_vars = _loop_variables(loop, ctx)
+        body = loop.child_by_field_name("body")
+        if not loop_vars or body is None:
             continue
-        loop_vars = {ctx.text(n) for n in left.named_children if ctx.text(n) != "_"}
-        for node in walk(loop.child_by_field_name("body")):
-            if node.type not in ("go_statement", "defer_statement"):
+        for node in walk(body):
+            if node.type not in ("go_statement", "defer_statement") and not _starts_goroutine(node, ctx):
                 continue
             literal = next((c for c in walk(node) if c.type == "func_literal"), None)
             if literal is None:
                 continue
             params = {ctx.text(p) for d in walk(literal.child_by_field_name("parameters")) if d.type == "parameter_declaration" for p in d.children_by_field_name("name")}
-            used = {ctx.text(n) for n in walk(literal.child_by_field_name("body")) if n.type == "identifier"} & (loop_vars - params)
+            inside = list(walk(literal.child_by_field_name("body")))
+            shared = loop_vars - params - _declared_before(node, body, ctx) - _declared_in(inside, ctx)
+            used = {ctx.text(n) for n in inside if n.type == "identifier"} & shared
             if used:
                 ctx.report("loopvar-capture", node, f"the closure captures loop variable {', '.join(sorted(used))}, shared by all iterations", confidence, note)
 
 
+def _starts_goroutine(node, ctx: CodeContext) -> bool:
+    """`g.Go(func() error {...})` (errgroup.Group, sync.WaitGroup): the literal runs later, in a goroutine."""
+    if node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    return (
+        callee is not None and callee.type == "selector_expression" and ctx.text(callee.child_by_field_name("field")) == "Go"
+        and args is not None and len(args.named_children) == 1 and args.named_children[0].type == "func_literal"
+    )
+
+
+def _loop_variables(loop, ctx: CodeContext) -> set[str]:
+    """The variables the for statement sets: `for k, v := range m`, `for i := 0; ...`."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return set()
+    if clause.type == "range_clause":
+        left = clause.child_by_field_name("left")
+    else:
+        init = clause.child_by_field_name("initializer")
+        left = init.child_by_field_name("left") if init is not None and init.type in ("short_var_declaration", "assignment_statement") else None
+    return {ctx.text(n) for n in left.named_children if ctx.text(n) != "_"} if left is not None else set()
+
+
+def _declared_in(nodes, ctx: CodeContext) -> set[str]:
+    """Names the closure declares itself (`for i := range a`, `v := ...`, `var v`, parameters
+    of literals inside): those uses are not the loop's variable (the closure is left out even
+    if it read the loop's before declaring its own)."""
+    names: set[str] = set()
+    for node in nodes:
+        if node.type in ("short_var_declaration", "range_clause"):
+            left = node.child_by_field_name("left")
+            if left is not None and (node.type == "short_var_declaration" or any(c.type == ":=" for c in node.children)):
+                names.update(ctx.text(n) for n in left.named_children if n.type == "identifier")
+        elif node.type in ("var_spec", "parameter_declaration"):
+            names.update(ctx.text(n) for n in node.children_by_field_name("name"))
+    return names
+
+
+def _declared_before(node, body, ctx: CodeContext) -> set[str]:
+    """Names declared again (`f := f`, `var f = f`, a parameter of a func literal around
+    `node`) between the loop body and `node`: inside the closure they are not the loop's."""
+    names: set[str] = set()
+    current = node
+    while current is not None and current.parent is not None and not (current.start_byte == body.start_byte and current.end_byte == body.end_byte):
+        parent = current.parent
+        if parent.type == "func_literal":
+            names.update(ctx.text(n) for d in walk(parent.child_by_field_name("parameters")) if d.type == "parameter_declaration" for n in d.children_by_field_name("name"))
+        elif parent.type == "statement_list":
+            for statement in parent.named_children:
+                if statement.start_byte >= current.start_byte:
+                    break
+                if statement.type == "short_var_declaration":
+                    names.update(assigned_names(statement, ctx.text))
+                elif statement.type == "var_declaration":
+                    names.update(ctx.text(n) for spec in walk(statement) if spec.type == "var_spec" for n in spec.children_by_field_name("name"))
+        current = parent
+    return names
+
+
 @detector("wg-copied", b'sync.WaitGroup')
 def wg_copied(ctx: CodeContext) -> None:
+    holders = _structs_holding_waitgroup(ctx)
     for node in ctx.nodes:
-        if node.type == "parameter_declaration" and ctx.text(node.child_by_field_name("type")) == "sync.WaitGroup":
+        if node.type != "parameter_declaration":
+            continue
+        kind = ctx.text(node.child_by_field_name("type"))
+        if kind == "sync.WaitGroup":
             ctx.report("wg-copied", node, "a sync.WaitGroup passed by value: Done and Wait act on a copy")
+        elif kind in holders:
+            what = "receiver" if node.parent is not None and node.parent.parent is not None and node.parent == node.parent.parent.child_by_field_name("receiver") else "parameter"
+            ctx.report("wg-copied", node, f"a value {what} of type {kind} copies its sync.WaitGroup: Done and Wait act on a copy")
+
+
+def _structs_holding_waitgroup(ctx: CodeContext) -> set[str]:
+    """Struct types of the file with a sync.WaitGroup field held by value (named or embedded)."""
+    holders = set()
+    for spec in ctx.of_type("type_spec"):
+        struct = spec.child_by_field_name("type")
+        if struct is not None and struct.type == "struct_type":
+            fields = (f for f in walk(struct) if f.type == "field_declaration" and f.parent is not None and f.parent.parent == struct)
+            if any(ctx.text(f.child_by_field_name("type")) == "sync.WaitGroup" for f in fields):
+                holders.add(ctx.text(spec.child_by_field_name("name")))
+    return holders
 
 
 @detector("afterfunc-long", b'time.AfterFunc')
@@ -140,19 +221,37 @@ def exec_no_wait(ctx: CodeContext) -> None:
         ctx.report("exec-no-wait", starts[0], f"`{cmd}` is started but never waited for: the child stays a zombie")
 
 
-@detector("server-no-timeouts", b'http.ListenAndServe', b'http.Server')
+# Functions that build an http.Server with every timeout zero and serve with it; the
+# second pair on a listener the caller made, as tests do around their own listener.
+_LISTENS_BARE = ("http.ListenAndServe", "http.ListenAndServeTLS")
+_SERVES_BARE = ("http.Serve", "http.ServeTLS")
+
+
+@detector("server-no-timeouts", b'http.ListenAndServe', b'http.Serve')
 def server_no_timeouts(ctx: CodeContext) -> None:
+    test_code = _test_server_code(ctx)  # servers a test builds around its own listener, and net/http/httptest itself
     for call, callee in ctx.calls:
-        if callee in ("http.ListenAndServe", "http.ListenAndServeTLS"):
+        if callee in _LISTENS_BARE or (callee in _SERVES_BARE and not test_code):
             ctx.report("server-no-timeouts", call, f"`{callee}` serves with no read, header or idle timeouts", "medium")
-    if _test_server_code(ctx):
-        return  # servers a test builds around its own listener, and net/http/httptest itself
+    if test_code:
+        return
     for node in ctx.nodes:
         if node.type == "composite_literal" and ctx.text(node.child_by_field_name("type")) == "http.Server":
             body = node.child_by_field_name("body")
             keys = {ctx.text(e.named_children[0]) for e in (body.named_children if body else []) if e.type == "keyed_element"}
-            if not keys & {"ReadHeaderTimeout", "ReadTimeout"}:
+            if not keys & {"ReadHeaderTimeout", "ReadTimeout"} and not _read_timeout_set_later(node, ctx):
                 ctx.report("server-no-timeouts", node, "`http.Server` without ReadHeaderTimeout or ReadTimeout", "medium")
+
+
+def _read_timeout_set_later(literal, ctx: CodeContext) -> bool:
+    """`srv := &http.Server{...}` followed by `srv.ReadHeaderTimeout = ...` in the same function."""
+    value = literal.parent if literal.parent is not None and literal.parent.type == "unary_expression" else literal
+    assignment = assignment_of(value, ctx.text)
+    func = enclosing_function(literal)
+    if assignment is None or len(assignment[1]) != 1 or func is None:
+        return False
+    pattern = rb"(?<![\w.])" + re.escape(assignment[1][0].encode()) + rb"\.(ReadHeaderTimeout|ReadTimeout)\s*=[^=]"
+    return re.search(pattern, ctx.source.text[literal.end_byte : func.end_byte]) is not None
 
 
 def _test_server_code(ctx: CodeContext) -> bool:

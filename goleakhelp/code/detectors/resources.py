@@ -18,9 +18,9 @@ from functools import lru_cache
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import register
 from goleakhelp.code.flow.conditions import expects_failure
-from goleakhelp.code.flow.ownership import Release, Tracker, declared_locally, released_only_on_error
+from goleakhelp.code.flow.ownership import USE, Release, Tracker, borrowed, declared_locally, released_only_on_error
 from goleakhelp.code.flow.summaries import Summaries
-from goleakhelp.code.syntax import assignment_of, enclosing_function
+from goleakhelp.code.syntax import assignment_of, conversion_of, enclosing_function
 from goleakhelp.knowledge.entry import ResourceFacts
 
 
@@ -99,16 +99,24 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         arguments = call.child_by_field_name("arguments")
         if facts.min_args and (arguments is None or len(arguments.named_children) < facts.min_args):
             continue
-        assignment = assignment_of(call, ctx.text)
-        if assignment is None or len(assignment[1]) <= facts.result:
+        value = call  # the acquired value, under any conversion: `(*C.char)(C.malloc(n))`
+        while (converted := conversion_of(value, ctx.text)) is not None:
+            value = converted
+        func = enclosing_function(call)
+        # A method found by name alone (`*.Query`) might belong to another type.
+        level = confidence if callee in rule.exact or confidence == "low" else "medium"
+        assignment = assignment_of(value, ctx.text)
+        if assignment is None:
+            borrower = _borrower(ctx, value, release) if func is not None and callee in rule.exact else None
+            if borrower is not None:
+                ctx.report(rule.id, call, f"{facts.resource} from `{callee}` is passed straight to `{borrower}`, which only uses it: nothing can release it", level, note)
+            continue
+        if len(assignment[1]) <= facts.result:
             continue
         statement, names = assignment
         name = names[facts.result]
-        func = enclosing_function(call)
         if func is None:
             continue  # package level: lives as long as the program
-        # A method found by name alone (`*.Query`) might belong to another type.
-        level = confidence if callee in rule.exact or confidence == "low" else "medium"
         if name == "_":
             if callee not in rule.exact:
                 continue  # known by its method name only, nothing shows what was discarded
@@ -135,6 +143,24 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
             ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is still held at {where_held(found[0], ctx)} ({what} is not reached on that path)", level, note)
         else:
             ctx.report(rule.id, call, f"{facts.resource} `{name}` from `{callee}` is never released ({what}): still held at {where_held(found[0], ctx)}", level, note)
+
+
+def _borrower(ctx: CodeContext, value, release: Release) -> str | None:
+    """The callee when `value` is an argument of a call that only uses it and keeps
+    nothing (`C.puts(C.CString(s))`), None when it is released or may be handed on."""
+    arguments = value.parent
+    call = arguments.parent if arguments is not None and arguments.type == "argument_list" else None
+    function = call.child_by_field_name("function") if call is not None else None
+    if function is None:
+        return None
+    callee = ctx.text(function)
+    if callee in release.functions:
+        return None
+    index = next(i for i, a in enumerate(arguments.named_children) if a.start_byte == value.start_byte and a.end_byte == value.end_byte)
+    verdict = ctx.shared("summaries", lambda: Summaries(ctx)).passing(callee, index, release)
+    if verdict is not None:
+        return callee if verdict == USE else None
+    return callee if borrowed(callee) else None
 
 
 def _statement_of(node):

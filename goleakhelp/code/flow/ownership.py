@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from goleakhelp.code.flow import conditions
 from goleakhelp.code.flow.cfg import Graph
 from goleakhelp.code.flow.paths import DONE, GO, KILL, Leak, leaks
+from goleakhelp.code.syntax import conversion_of
 
 RELEASE, CONDITIONAL, HAND, USE, REBIND, DECLARE = "release", "conditional", "hand", "use", "rebind", "declare"
 
@@ -132,12 +133,18 @@ class Tracker:
 
     def _flow(self, node) -> str:
         """Where the value at `node` goes."""
-        while (parent := node.parent) is not None and (
-            parent.type == "parenthesized_expression"
-            or (parent.type == "unary_expression" and self.text(parent).startswith("&"))
-            or (parent.type == "type_assertion_expression" and _same(parent.child_by_field_name("operand"), node))
-        ):
-            node = parent
+        while True:
+            parent = node.parent
+            if parent is not None and (
+                parent.type == "parenthesized_expression"
+                or (parent.type == "unary_expression" and self.text(parent).startswith("&"))
+                or (parent.type == "type_assertion_expression" and _same(parent.child_by_field_name("operand"), node))
+            ):
+                node = parent
+            elif (converted := conversion_of(node, self.text)) is not None:
+                node = converted  # `C.free(unsafe.Pointer(p))` frees p itself
+            else:
+                break
         parent = node.parent
         if parent is None:
             return USE
