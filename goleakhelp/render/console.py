@@ -20,11 +20,55 @@ class SafeConsole(Console):
     """
 
     def render(self, renderable, options=None) -> Iterable[Segment]:
-        for segment in super().render(renderable, options):
+        return _without_trailing_spaces(self._escaped(super().render(renderable, options)))
+
+    @staticmethod
+    def _escaped(segments: Iterable[Segment]) -> Iterable[Segment]:
+        for segment in segments:
             if segment.control is None and UNSAFE.search(segment.text):
                 yield Segment(printable(segment.text), segment.style)
             else:
                 yield segment
+
+
+def _without_trailing_spaces(segments: Iterable[Segment]) -> Iterable[Segment]:
+    """`segments` with the spaces at the end of each line dropped. rich pads padded and
+    wrapped text to the console width; in a pipe, and when pasted into an issue or a
+    commit message, that padding is trailing whitespace. Spaces with a background colour
+    are kept: there they are what is seen."""
+    line: list[Segment] = []
+    for segment in segments:
+        if segment.control is not None:
+            yield from line
+            line.clear()
+            yield segment
+            continue
+        text = segment.text
+        if "\n" not in text:
+            line.append(segment)
+            continue
+        head, _, rest = text.partition("\n")
+        if head:
+            line.append(Segment(head, segment.style))
+        yield from _strip_end(line)
+        line.clear()
+        yield Segment("\n", segment.style)
+        if rest:  # more lines in one segment: rare, handled the same way
+            yield from _without_trailing_spaces([Segment(rest, segment.style)])
+    yield from _strip_end(line)
+
+
+def _strip_end(line: list[Segment]) -> list[Segment]:
+    end = len(line)
+    while end:
+        segment = line[end - 1]
+        if segment.style is not None and segment.style.bgcolor is not None:
+            break
+        stripped = segment.text.rstrip(" ")
+        if stripped:
+            return [*line[: end - 1], Segment(stripped, segment.style)]
+        end -= 1
+    return line[:end]
 
 
 def safe_console(**kwargs) -> SafeConsole:

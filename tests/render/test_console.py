@@ -1,0 +1,53 @@
+"""The console every command prints through: no trailing spaces, whatever rich pads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Group
+from rich.padding import Padding
+from rich.style import Style
+from rich.text import Text
+
+from goleakhelp.render.console import safe_console
+from tests.conftest import FIXTURES, run_cli
+
+
+def rendered(*renderables, **options) -> str:
+    out = io.StringIO()
+    console = safe_console(file=out, width=60, **options)
+    for r in renderables:
+        console.print(r)
+    return out.getvalue()
+
+
+def test_padded_and_wrapped_text_has_no_trailing_spaces():
+    words = "a goroutine waits on a channel that nobody will ever read from again " * 3
+    text = rendered(Padding(Group(Text(words), Text("short")), (0, 0, 1, 2)), Text(words, style="bold"))
+    assert text.splitlines() and all(line == line.rstrip(" ") for line in text.splitlines())
+    assert "  short\n" in text  # leading indentation is kept
+
+
+def test_spaces_with_a_background_are_kept():
+    text = rendered(Text("code   ", style=Style(bgcolor="blue")), force_terminal=True, color_system="standard")
+    assert "code   " in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("code", str(FIXTURES / "code" / "safe_and_leaky.go")),
+        ("show", "time-after-loop"),
+        ("search", "goroutine blocked on channel send"),
+        ("cheatsheet",),
+        ("dump", str(FIXTURES / "dumps" / "chan-recv-orphan.debug2.txt")),
+    ],
+    ids=lambda a: a[0],
+)
+def test_command_output_has_no_trailing_spaces(monkeypatch, capsys, args):
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = run_cli(monkeypatch, capsys, *args)
+    lines = out.splitlines()
+    assert len(lines) > 3
+    assert [line for line in lines if line != line.rstrip()] == []
