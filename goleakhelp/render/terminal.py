@@ -22,11 +22,16 @@ if TYPE_CHECKING:  # imported for annotations only, to keep `search` start-up li
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
-def _code(text: str, language: str):
+def _print_code(console: Console, text: str, language: str, indent: int = 2) -> None:
+    """Code, highlighted, each line printed whole: never folded or cropped at the console
+    width (a copied example must compile; the terminal shows a long line as it likes)."""
     from rich.syntax import Syntax
 
     lexer = "go" if language == "go" else "bash"
-    return Syntax(text.rstrip("\n"), lexer, theme="ansi_dark", line_numbers=False, word_wrap=True)
+    highlighted = Syntax(text, lexer, theme="ansi_dark").highlight(text.rstrip("\n"))
+    highlighted.rstrip()
+    for line in highlighted.split("\n"):
+        console.print(Text.assemble(" " * indent, line), soft_wrap=True)
 
 
 def _bullets(items, numbered: bool):
@@ -41,20 +46,18 @@ def _bullets(items, numbered: bool):
     return grid
 
 
-def _blocks(blocks) -> list:
+def _print_blocks(blocks, console: Console, indent: int = 2) -> None:
     from goleakhelp.render.document import Bullets, Code, Para
 
-    out = []
     for previous, block in zip((None, *blocks), blocks):
         if isinstance(block, Para):
             if isinstance(previous, Para):
-                out.append(Text(""))
-            out.append(Text(block.text))
+                console.print()
+            console.print(Padding(Text(block.text), (0, 0, 0, indent), expand=False))
         elif isinstance(block, Bullets):
-            out.append(_bullets(block.items, block.numbered))
+            console.print(Padding(_bullets(block.items, block.numbered), (0, 0, 0, indent), expand=False))
         elif isinstance(block, Code):
-            out.append(_code(block.text, block.language))
-    return out
+            _print_code(console, block.text, block.language, indent)
 
 
 def render_document(doc: Document, console: Console) -> None:
@@ -68,7 +71,7 @@ def render_sections(doc: Document, console: Console) -> None:
     for section in doc.sections:
         console.print()
         console.print(Text(section.heading, style="bold underline"))
-        console.print(Padding(Group(*_blocks(section.blocks)), (0, 0, 0, 2), expand=False))
+        _print_blocks(section.blocks, console)
 
 
 def render_search(result: SearchResult, lang: str, console: Console, start: int = 1) -> None:
@@ -128,7 +131,7 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
         console.print(Rule(Text(label("collect", lang), style="bold"), align="left"))
         for group in sheet.commands:
             console.print(Text.assemble((group.id, "cyan"), "  ", group.title))
-            console.print(Padding(_code("\n".join(group.commands), "shell"), (0, 0, 0, 2), expand=False))
+            _print_code(console, "\n".join(group.commands), "shell")
 
 
 SUSPICION_STYLE = {"high": "bold white on red", "medium": "bold black on yellow", "low": "cyan", "none": "dim"}

@@ -51,3 +51,15 @@ def test_command_output_has_no_trailing_spaces(monkeypatch, capsys, args):
     lines = out.splitlines()
     assert len(lines) > 3
     assert [line for line in lines if line != line.rstrip()] == []
+
+
+def test_code_in_show_keeps_its_lines_at_60_columns(monkeypatch, capsys):
+    from goleakhelp.knowledge.loader import load_knowledge_base
+
+    monkeypatch.setenv("COLUMNS", "60")
+    entry = load_knowledge_base().entries["time-after-loop"]
+    _, out, _ = run_cli(monkeypatch, capsys, "show", "time-after-loop")
+    shown = {line.strip() for line in out.splitlines()}
+    code_lines = [line.strip() for line in (entry.code.leaky + entry.code.fixed).splitlines() if line.strip()]
+    assert max(map(len, code_lines)) > 60  # the test means something only with a line wider than the console
+    assert [line for line in code_lines if line not in shown] == []
