@@ -12,6 +12,7 @@ from goleakhelp.dumps.analyze import DumpReport, Finding
 from goleakhelp.dumps.match import tied_best
 from goleakhelp.i18n import label
 from goleakhelp.knowledge.entry import Entry
+from goleakhelp.render.paths import short_location
 
 STACK_LINES = 8
 
@@ -68,7 +69,7 @@ def _headline(f: Finding, lang: str) -> str:
     if where is not None:
         text += f" {where.function}"
         if where.location:
-            text += f" ({where.location})"
+            text += f" ({short_location(where)})"
     return text
 
 
@@ -92,11 +93,11 @@ def _evidence(f: Finding, lang: str) -> tuple[str, ...]:
 
 def _stack(f: Finding) -> tuple[str, ...]:
     g = f.group
-    lines = [f"{fr.function}  {fr.location}".rstrip() for fr in g.frames[:STACK_LINES]]
+    lines = [f"{fr.function}  {short_location(fr)}".rstrip() for fr in g.frames[:STACK_LINES]]
     if len(g.frames) > STACK_LINES or g.frames_elided:
         lines.append(f"... {max(len(g.frames) - STACK_LINES, 0)} more")
     if g.created_by is not None:
-        lines.append(f"created by {g.created_by.function}  {g.created_by.location}".rstrip())
+        lines.append(f"created by {g.created_by.function}  {short_location(g.created_by)}".rstrip())
     return tuple(lines)
 
 

@@ -23,6 +23,7 @@ from goleakhelp.profiles.heap import (
     short_function,
     where_frames,
 )
+from goleakhelp.render.paths import short_location
 
 MIN_HOLDER_SHARE = 0.001  # unexplained memory below this is not worth a line
 WHERE_LINES = 3  # sites shown per pattern
@@ -75,7 +76,7 @@ def format_bytes(n: int) -> str:
 
 
 def _frame(frame: Frame) -> str:
-    return f"{short_function(frame.function)}  {frame.location}".rstrip()
+    return f"{short_function(frame.function)}  {short_location(frame)}".rstrip()
 
 
 def _where(site: HeapSite) -> str:
