@@ -40,7 +40,7 @@ def _bullets(items, numbered: bool):
 
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="bold")
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a run of Chinese has no spaces: fold it, never cut it with an ellipsis
     for i, item in enumerate(items, 1):
         grid.add_row(f"{i}." if numbered else "•", Text(item))
     return grid
@@ -121,9 +121,9 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
         table = Table(show_header=True, header_style="bold dim", box=None, pad_edge=False, expand=True)
         widest = max(len(row.id) for row in section.rows)
         table.add_column("id", style="cyan", no_wrap=True, min_width=widest)
-        table.add_column(label("symptom", lang), ratio=3)
-        table.add_column(label("cause", lang), ratio=4)
-        table.add_column(label("fix", lang), ratio=4)
+        table.add_column(label("symptom", lang), ratio=3, overflow="fold")
+        table.add_column(label("cause", lang), ratio=4, overflow="fold")
+        table.add_column(label("fix", lang), ratio=4, overflow="fold")
         for row in section.rows:
             table.add_row(Text(row.id), Text(row.symptom), Text(row.cause), Text(row.fix, style="green"))
         console.print(table)

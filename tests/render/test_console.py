@@ -63,3 +63,16 @@ def test_code_in_show_keeps_its_lines_at_60_columns(monkeypatch, capsys):
     code_lines = [line.strip() for line in (entry.code.leaky + entry.code.fixed).splitlines() if line.strip()]
     assert max(map(len, code_lines)) > 60  # the test means something only with a line wider than the console
     assert [line for line in code_lines if line not in shown] == []
+
+
+@pytest.mark.parametrize("command", [("show", "time-after-loop"), ("cheatsheet",)], ids=lambda c: c[0])
+def test_chinese_text_at_40_columns_is_folded_never_cut(monkeypatch, capsys, command):
+    from goleakhelp.knowledge.loader import load_knowledge_base
+
+    monkeypatch.setenv("COLUMNS", "40")
+    _, out, _ = run_cli(monkeypatch, capsys, *command, "--lang", "zh")
+    assert "…" not in out
+    entry = load_knowledge_base().entries["time-after-loop"]
+    flat = "".join(out.split()).replace("│", "")
+    for symptom in entry.symptoms.get("zh"):
+        assert "".join(symptom.split()) in flat or command[0] == "cheatsheet"
