@@ -815,7 +815,7 @@ def chat(
       goleakhelp chat --lang zh
       printf 'why does time.After in a loop leak?\nfix\n' | goleakhelp chat
     """
-    from goleakhelp.assistant.repl import run_interactive, run_scripted
+    from goleakhelp.chat_loop import run_interactive, run_scripted
     from goleakhelp.assistant.session import Session
     from goleakhelp.code.analyze import parse_version
     from goleakhelp.render.assistant import chat_console

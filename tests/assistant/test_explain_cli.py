@@ -173,7 +173,7 @@ def test_megabyte_paste_in_chat(monkeypatch, capsys):
 
 
 def test_chat_history_is_kept_in_the_data_folder_not_cwd(monkeypatch, tmp_path):
-    from goleakhelp.assistant.repl import history_path
+    from goleakhelp.chat_loop import history_path
 
     monkeypatch.setenv("GOLEAKHELP_DATA_DIR", str(tmp_path / "data"))
     assert history_path() == tmp_path / "data" / "chat_history"

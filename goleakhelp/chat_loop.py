@@ -1,4 +1,6 @@
-"""The chat loop: an interactive prompt on a terminal, or a scripted session from a pipe.
+"""The chat loop, the command line's face of the assistant: an interactive prompt on a terminal,
+or a scripted session from a pipe. The assistant core (goleakhelp.assistant) returns replies;
+this loop reads messages and hands the replies to the renderer.
 
 Interactive: prompt_toolkit gives line editing, history (kept in the user data folder) and
 bracketed paste, so a pasted dump or function arrives as one message. Typed multi-line
@@ -72,11 +74,10 @@ def scripted_messages(text: str) -> list[str]:
 
 def run_scripted(session: Session, text: str, console) -> int:
     """Answer each message of `text`; returns the exit status (0, or 1 when a reply was an error)."""
-    from goleakhelp.render.assistant import render_reply
-
     from rich.text import Text
 
     from goleakhelp.assistant.detect import strip_controls
+    from goleakhelp.render.assistant import render_reply
 
     failed = False
     messages = scripted_messages(text)
