@@ -35,16 +35,18 @@ def _shape(prefix: str) -> str:
 
 def _learn_prefix(text: str) -> re.Pattern | None:
     shapes: dict[str, int] = {}
-    for n, match in enumerate(_ANCHOR.finditer(text)):
-        if n >= _SAMPLE_ANCHORS:
+    headers = 0
+    for headers, match in enumerate(_ANCHOR.finditer(text), 1):
+        if headers > _SAMPLE_ANCHORS:
             break
         line_start = text.rfind("\n", 0, match.start()) + 1
         prefix = text[line_start : match.start()]
         if 0 < len(prefix) <= _MAX_PREFIX and prefix.strip():
             shape = _shape(prefix)
             shapes[shape] = shapes.get(shape, 0) + 1
-    # Only shapes seen on several headers are prefixes; a lone one is a log line.
-    common = [s for s, n in shapes.items() if n >= 2 or len(shapes) == 1]
+    # Only shapes seen on several headers are prefixes; a lone one is a log line (or a
+    # comment quoting a header), unless it is on the only header there is.
+    common = [s for s, n in shapes.items() if n >= 2 or headers == 1]
     if not common:
         return None
     return re.compile("(?:" + "|".join(sorted(common, key=len, reverse=True)) + ")")

@@ -32,6 +32,8 @@ def test_old_formats_map_to_the_same_patterns(record, entries):
     assert record["expect"] in [m.id for m in tied_best(list(finding.matches))], [(m.id, m.points) for m in finding.matches]
     assert finding.suspicion in ("medium", "high")
     assert finding.group.created_by is None or finding.group.parent_ids == ()  # no `in goroutine N` before Go 1.21
+    # The first line quotes the header format ("goroutine %D [%s]:"); it is not a log prefix.
+    assert not any("prefix" in note for note in report.notes)
 
 
 def test_the_most_specific_frame_wins_over_the_primitive(entries):
