@@ -106,6 +106,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "dump_no_pattern": ("No known pattern matches this code path.", "没有已知模式匹配这条代码路径。"),
     "dump_stack": ("Stack", "调用栈"),
     "dump_source": ("Blocked line", "阻塞所在行"),
+    "dump_start_here": ("start here", "从这里开始"),
     "dump_low": ("Worth a look (low suspicion)", "值得一看（可疑程度低）"),
     "dump_others": ("{n} more groups look normal; --all shows them", "另有 {n} 组看起来正常；--all 可全部显示"),
     "dump_waiting": ("waiting {low}–{high} minutes", "已等待 {low}–{high} 分钟"),

@@ -58,8 +58,9 @@ def dump_report_markdown(view, lang: str) -> str:
         out.append("")
     if view.nothing:
         out += [view.nothing, ""]
-    for f in view.suspicious:
-        out += [f"### {label('suspicion_' + f.suspicion, lang)}: {f.headline}", ""]
+    for n, f in enumerate(view.suspicious):
+        first = f" ({label('dump_start_here', lang)})" if n == 0 and len(view.suspicious) > 1 else ""
+        out += [f"### {label('suspicion_' + f.suspicion, lang)}{first}: {f.headline}", ""]
         out += [f"- {e}" for e in f.evidence]
         if f.source:
             out.append(f"- {label('dump_source', lang)}: `{f.source}`")

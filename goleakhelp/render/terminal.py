@@ -137,9 +137,10 @@ def render_cheatsheet(sheet: CheatSheet, console: Console) -> None:
 SUSPICION_STYLE = {"high": "bold white on red", "medium": "bold black on yellow", "low": "cyan", "none": "dim"}
 
 
-def _finding(view, lang: str, console: Console, full: bool, number: int | None = None) -> None:
+def _finding(view, lang: str, console: Console, full: bool, number: int | None = None, start_here: bool = False) -> None:
     tag = label(f"suspicion_{view.suspicion}", lang)
-    head = Text.assemble((f"{number}. ", "bold") if number else "", (f" {tag} ", SUSPICION_STYLE[view.suspicion]), " ", (view.headline, "bold"))
+    first = (f"▶ {label('dump_start_here', lang)}: ", "bold green") if start_here else ""
+    head = Text.assemble((f"{number}. ", "bold") if number else "", first, (f" {tag} ", SUSPICION_STYLE[view.suspicion]), " ", (view.headline, "bold"))
     console.print(head)
     if not full:
         if view.pattern:
@@ -186,8 +187,10 @@ def render_dump_report(view, lang: str, console: Console, numbered: bool = False
     for note in view.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     console.print()
-    for finding in view.suspicious:
-        _finding(finding, lang, console, full=True, number=next(number) if number else None)
+    # With several suspicious groups, the first (the analysis ranks the user's own code and
+    # the best-explained first) is where to start.
+    for n, finding in enumerate(view.suspicious):
+        _finding(finding, lang, console, full=True, number=next(number) if number else None, start_here=n == 0 and len(view.suspicious) > 1)
     if view.nothing:
         console.print(Text(view.nothing, style="green"))
         console.print()

@@ -190,3 +190,13 @@ def test_a_debug1_url_is_fetched_as_debug2_and_says_so(monkeypatch, capsys):
     assert asked == ["/debug/pprof/goroutine?debug=2"]
     data = json.loads(out)
     assert code == 1 and any("debug=2" in n for n in data["notes"])
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_start_here_marks_the_first_of_several_suspicious_groups(monkeypatch, capsys, fmt):
+    several = DUMPS / "old" / "go1.2.sigquit-mutex.txt"  # a Mutex leak in user code, and main waiting on it
+    _, out, _ = run(monkeypatch, capsys, str(several), "--format", fmt)
+    marked = [line for line in out.splitlines() if "start here" in line]
+    assert len(marked) == 1 and "main.(*Cache).Get" in marked[0]
+    _, single, _ = run(monkeypatch, capsys, str(DUMPS / _leak()["file"]), "--format", fmt)
+    assert "start here" not in single
