@@ -279,3 +279,19 @@ def test_a_command_that_raises_fails_the_test_helper(monkeypatch):
     monkeypatch.setattr("goleakhelp.render.terminal.render_search", broken)
     with pytest.raises(MarkupError):
         run("search", "[/] goroutine")
+
+
+def test_kb_new_skeleton_has_every_optional_key_in_a_valid_form(tmp_path):
+    # The skeleton names the dump keys (together, library_frames), heap.when_flat and a
+    # detection section, commented out; all of it must pass the schema as written.
+    assert run("kb", "new", "ws-hub-leak", "--dir", str(tmp_path)).exit_code == 0
+    path = tmp_path / "ws-hub-leak.yaml"
+    text = path.read_text(encoding="utf-8")
+    for key in ("together:", "library_frames:", "when_flat:", "# detection:", "specificity"):
+        assert key in text
+    uncommented = "\n".join(line[2:] if line.startswith("# ") and not line.startswith("# New") else line for line in text.splitlines())
+    yaml.safe_load(uncommented)
+    path.write_text(uncommented + "\n", encoding="utf-8")
+    check = run("kb", "check", "--kb-dir", str(tmp_path))
+    problems = [line for line in check.stdout.splitlines() if str(path) in line]
+    assert problems and all("still marked TODO" in line for line in problems), problems

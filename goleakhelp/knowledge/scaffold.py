@@ -57,11 +57,17 @@ dump:
     - states: [chan send]
       frames: []
       created_by: null
+      # optional: source (regexes on the blocked source line, read with --src), min_count,
+      # specificity (a number; the higher wins a tie between entries), context (regexes on the
+      # text around the dump), go_before ("1.23"), module_since ("google.golang.org/grpc 1.56")
+  together: []           # groups that are this leak too: [{{role: same-leak | consequence, frames: [...], states, created_by, same_count}}]
+  library_frames: []     # regexes for a library's frames, which are not the user's own code
   note:
     en: {todo} the dump signature in words
     zh: {todo} 用文字描述 dump 特征
 heap:
   frames: []             # regexes on allocation-site function names
+  when_flat: []          # rss and/or goroutines: what this explains when a heap diff shows no growth
   note:
     en: {todo} what a heap profile shows
     zh: {todo} heap profile 中能看到什么
@@ -69,6 +75,12 @@ linters: []              # e.g. [{{tool: go vet, rule: lostcancel}}]
 detector:                # `true` once goleakhelp code has a detector for it; until then, why not
   en: {todo} why source analysis cannot see this (yet)
   zh: {todo} 为什么（暂时）无法从源码检测
+# detection:             # a resource someone must release: the facts the code detector follows
+#   resource: the thing  # "the file or connection", as the finding names it
+#   acquire: [pkg.Open]  # callees that acquire it ("*.Query" for a method on any receiver)
+#   result: 0            # which result is the resource
+#   release: [Close]     # methods that release it (or release_functions: [C.free])
+#   triggers: [Open]     # words whose presence in a file makes the detector run
 go_versions: []          # e.g. [{{version: "1.23", en: ..., zh: ...}}]
 related: []
 references: []
