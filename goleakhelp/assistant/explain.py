@@ -77,7 +77,7 @@ def explain_profile(data: bytes, kb, lang: str | None = None, origin: str = "inp
     profile as `goleakhelp heap` reads it, a goroutine or goroutineleak profile as `dump` does."""
     from goleakhelp.profiles.pprof import GOROUTINE_KINDS, HEAP_KINDS, decode_profile
 
-    profile = decode_profile(data, origin)
+    profile = decode_profile(data, origin, labels=False)  # a goroutine profile is read again below, as `dump` reads it
     if profile.kind in HEAP_KINDS:
         from goleakhelp.profiles.heap import heap_from_pprof, match_heap
 

@@ -39,16 +39,18 @@ allocated.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
+from operator import add, attrgetter, itemgetter
 
 from goleakhelp.dumps.model import is_runtime, is_user_code
 from goleakhelp.dumps.model import Frame
 from goleakhelp.errors import UserError
 from goleakhelp.knowledge.entry import Entry
 from goleakhelp.inputs import gunzip, is_gzip
-from goleakhelp.profiles.pprof import HEAP_KINDS, MAX_PROFILE_BYTES, Profile, Sample, decode_profile
+from goleakhelp.profiles.pprof import HEAP_KINDS, MAX_PROFILE_BYTES, Profile, collector_paused, decode_profile
 
 TOP_SITES = 10  # sites a report lists, largest first
 TOP_HOLDERS = 5  # functions listed for memory no entry explains
@@ -67,37 +69,37 @@ GOROUTINE_DUMP = re.compile(
 )
 
 
-@dataclass(frozen=True)
+# Not frozen, and compared by identity: a profile holds tens of thousands of sites, and a
+# frozen dataclass's __init__ (object.__setattr__ per field) was a third of building them.
+# Nothing changes a site once it is read.
+@dataclass(eq=False)
 class HeapSite:
-    """One allocation stack: the records of a profile with the same functions and lines, merged."""
+    """One allocation stack: the records of a profile with the same functions and lines, merged.
+    Its frames are looked up when asked for: a profile of many stacks shows only a few."""
 
-    frames: tuple[Frame, ...]  # innermost first; Go leaves out the leading runtime frames
     inuse_objects: int
     inuse_bytes: int
     alloc_objects: int
     alloc_bytes: int
     records: int  # profile records merged into this site (same lines, different PCs)
+    # The frames from the allocation up to and including the first frame of the program's
+    # own code (every frame when there is none): what allocated, and for which line.
+    allocation_path: tuple[Frame, ...]
+    user_frame: Frame | None  # the innermost frame in the program's own code (the last of allocation_path)
+    stack: tuple[int, ...]  # location ids, innermost first
+    locations: Mapping[int, tuple[Frame, ...]] = field(repr=False)  # the profile's, by id
 
-    # Computed once per site (cached_property writes the instance dict, which a frozen
-    # dataclass allows): a profile of many stacks asks for these again and again.
     @cached_property
+    def frames(self) -> tuple[Frame, ...]:
+        """Innermost first; Go leaves out the leading runtime frames."""
+        return tuple(chain.from_iterable(map(self.locations.__getitem__, self.stack)))
+
+    @property
     def allocator(self) -> Frame | None:
-        """The frame that allocated: the innermost one outside the runtime."""
-        return next((f for f in self.frames if not is_runtime(f)), self.frames[0] if self.frames else None)
-
-    @cached_property
-    def user_frame(self) -> Frame | None:
-        """The innermost frame in the program's own code."""
+        """The frame that allocated: the innermost one outside the runtime (on the allocation path,
+        which ends at a frame of the program's own code, or holds every frame)."""
         path = self.allocation_path
-        return path[-1] if path and is_user_code(path[-1]) else None
-
-    @cached_property
-    def allocation_path(self) -> tuple[Frame, ...]:
-        """The frames from the allocation up to and including the first frame of the program's own code."""
-        for i, frame in enumerate(self.frames):
-            if is_user_code(frame):
-                return self.frames[: i + 1]
-        return self.frames
+        return next((f for f in path if not is_runtime(f)), path[0] if path else None)
 
 
 @dataclass(frozen=True)
@@ -226,37 +228,9 @@ def where_frames(frames: tuple[Frame, ...]) -> str:
 # -- reading -----------------------------------------------------------------------------
 
 
-class _Sites:
-    """Merges records with equal stacks. Frames are interned (one object per function, file,
-    line), so a stack is keyed by the identities of its frames: no frame is hashed per record."""
-
-    def __init__(self) -> None:
-        self._frames: dict[tuple[str, str, int, bool], Frame] = {}
-        self._sites: dict[tuple[int, ...], tuple[tuple[Frame, ...], list[int]]] = {}
-
-    def frame(self, function: str, file: str, line: int, inlined: bool = False) -> Frame:
-        key = (function, file, line, inlined)
-        found = self._frames.get(key)
-        if found is None:
-            found = self._frames[key] = Frame(function, file, line, inlined)
-        return found
-
-    def add(self, frames: Sequence[Frame], inuse_objects: int, inuse_bytes: int, alloc_objects: int, alloc_bytes: int) -> None:
-        key = tuple(map(id, frames))
-        entry = self._sites.get(key)
-        if entry is None:
-            entry = self._sites[key] = (tuple(frames), [0, 0, 0, 0, 0])
-        acc = entry[1]
-        acc[0] += inuse_objects
-        acc[1] += inuse_bytes
-        acc[2] += alloc_objects
-        acc[3] += alloc_bytes
-        acc[4] += 1
-
-    def sites(self) -> tuple[HeapSite, ...]:
-        sites = [HeapSite(frames, *acc) for frames, acc in self._sites.values()]
-        sites.sort(key=lambda s: (-s.inuse_bytes, -s.alloc_bytes))  # ties keep the profile's order
-        return tuple(sites)
+def _sorted_sites(sites: list[HeapSite]) -> tuple[HeapSite, ...]:
+    sites.sort(key=attrgetter("inuse_bytes", "alloc_bytes"), reverse=True)  # ties keep the profile's order
+    return tuple(sites)
 
 
 def _lines(text: str) -> list[str]:
@@ -320,8 +294,11 @@ def _read_debug1(lines: list[str], origin: str) -> HeapProfile:
     h_inuse_objects, h_inuse_bytes, h_alloc_objects, _, h_rate = map(int, header.groups())
     rate = max(h_rate // 2, 1)
 
-    sites = _Sites()
-    records: list[tuple[tuple[int, int, int, int], list[Frame], int]] = []
+    # Read into the values a protobuf profile decodes to: one location per distinct frame
+    # line, so records with the same lines have the same stack (the PCs may differ).
+    locations: dict[int, tuple[Frame, ...]] = {}
+    location_ids: dict[tuple[str, str, int], int] = {}
+    records: list[tuple[tuple[int, int, int, int], list[int], int]] = []
     memstats: dict[str, str] = {}
     in_memstats = False
     stray: list[int] = []
@@ -343,8 +320,12 @@ def _read_debug1(lines: list[str], origin: str) -> HeapProfile:
             records.append(((inuse_objects, inuse_bytes, alloc_objects, alloc_bytes), [], n))
         elif (m := DEBUG1_FRAME.match(line)) and records:
             address, function, file, lineno = m.groups()
-            frame = sites.frame(function, file, int(lineno)) if function else sites.frame(address, "", 0)
-            records[-1][1].append(frame)
+            key = (function, file, int(lineno)) if function else (address, "", 0)
+            loc = location_ids.get(key)
+            if loc is None:
+                loc = location_ids[key] = len(location_ids) + 1
+                locations[loc] = (Frame(*key),)
+            records[-1][1].append(loc)
         else:
             stray.append(n)
 
@@ -359,29 +340,27 @@ def _read_debug1(lines: list[str], origin: str) -> HeapProfile:
             f"{cut}: its header counts {h_inuse_objects:,} objects in use, its {len(records):,} records "
             f"{sums[0]:,}; the largest sites come last, so save the whole output of /debug/pprof/heap?debug=1"
         )
-    for (inuse_objects, inuse_bytes, alloc_objects, alloc_bytes), frames, _ in records:
-        sites.add(frames, inuse_objects, inuse_bytes, alloc_objects, alloc_bytes)
 
-    notes = [_sampling_note(rate, scaled=False)]
+    notes = []
     if not in_memstats:
         notes.append("the runtime.MemStats section that ends a debug=1 profile is missing; the file may be cut short")
     elif "DebugGC" not in memstats:
         notes.append("the runtime.MemStats section is incomplete; the file may be cut short")
     if stray and not (stray[-1] == last_content and not in_memstats):
         notes.append(f"skipped {len(stray)} line(s) that are not part of a heap profile (the first is line {stray[0] + 1})")
-    return HeapProfile(
-        format="heap-debug1",
-        kind="heap",
-        sample_rate=rate,
-        scaled=False,
-        sites=sites.sites(),
-        inuse_objects=sums[0],
-        inuse_bytes=sums[1],
-        alloc_objects=sums[2],
-        alloc_bytes=sums[3],
-        memstats=_memstats(memstats),
-        notes=tuple(notes),
+    profile = Profile(
+        sample_types=("inuse_objects", "inuse_space", "alloc_objects", "alloc_space"),
+        units=("count", "bytes", "count", "bytes"),
+        default_sample_type="",
+        period_type="space",
+        period=rate,
+        time_nanos=0,
+        duration_nanos=0,
+        locations=locations,
+        stacks=tuple(tuple(ids) for _, ids, _ in records),
+        values=tuple(values for values, _, _ in records),
     )
+    return heap_from_pprof(profile, origin, form="heap-debug1", notes=tuple(notes), scaled=False, memstats=_memstats(memstats))
 
 
 def _read_raw(lines: list[str], origin: str) -> HeapProfile:
@@ -432,20 +411,18 @@ def _read_raw(lines: list[str], origin: str) -> HeapProfile:
         raise UserError(f"{origin} is a {kind} profile printed by `go tool pprof -raw`, not a heap profile (it has no inuse_space values)")
     if section == "samples":
         raise UserError(f"{origin} is cut short: the Locations section of the `go tool pprof -raw` output is missing")
-    sites = _Sites()  # only for its frame interning: heap_from_pprof keys stacks by frame identity
-    decoded = []
+    interned: dict[tuple[str, str, int, bool], Frame] = {}
+    located: dict[int, tuple[Frame, ...]] = {}
+    for loc, lines_at in locations.items():
+        # A location lists its inlined functions first and the function they were inlined into last.
+        keys = [(function, file, lineno, k < len(lines_at) - 1) for k, (function, file, lineno) in enumerate(lines_at)]
+        located[loc] = tuple(interned.get(key) or interned.setdefault(key, Frame(*key)) for key in keys)
     for values, ids in samples:
         if len(values) != len(types):
             raise UserError(f"{origin}: a sample has {len(values)} values for {len(types)} sample types")
-        frames: list[Frame] = []
-        for loc in ids:
-            lines_at = locations.get(loc)
-            if lines_at is None:
-                raise UserError(f"{origin} is cut short: a sample refers to location {loc}, which is not listed")
-            # A location lists its inlined functions first and the function they were inlined into last.
-            for k, (function, file, lineno) in enumerate(lines_at):
-                frames.append(sites.frame(function, file, lineno, inlined=k < len(lines_at) - 1))
-        decoded.append(Sample(tuple(values), tuple(frames)))
+        missing = next((loc for loc in ids if loc not in located), None)
+        if missing is not None:
+            raise UserError(f"{origin} is cut short: a sample refers to location {missing}, which is not listed")
     profile = Profile(
         sample_types=tuple(types),
         units=(),
@@ -454,7 +431,9 @@ def _read_raw(lines: list[str], origin: str) -> HeapProfile:
         period=period or 0,
         time_nanos=0,
         duration_nanos=0,
-        samples=tuple(decoded),
+        locations=located,
+        stacks=tuple(tuple(ids) for _, ids in samples),
+        values=tuple(tuple(values) for values, _ in samples),
     )
     notes = ()
     if section != "mappings":
@@ -486,14 +465,15 @@ def read_heap_profile(data: bytes, origin: str = "input") -> HeapProfile:
         raise UserError(f"{origin} is empty; expected a heap profile (curl -s 'http://HOST/debug/pprof/heap?debug=1')")
     plain = gunzip(data, origin, MAX_PROFILE_BYTES) if is_gzip(data) else data
     if heap_text_format(plain[:4096].decode("utf-8", "replace")) is None:
-        try:
-            profile = decode_profile(plain, origin)
-        except UserError:
-            profile = None  # not protobuf either: the checks below say what it is
-        if profile is not None:
-            if profile.kind not in HEAP_KINDS:
-                raise UserError(f"{origin} is {profile.description}, not a heap profile; read it with `goleakhelp explain {origin}`")
-            return heap_from_pprof(profile, origin)
+        with collector_paused():
+            try:
+                profile = decode_profile(plain, origin, labels=False)
+            except UserError:
+                profile = None  # not protobuf either: the checks below say what it is
+            if profile is not None:
+                if profile.kind not in HEAP_KINDS:
+                    raise UserError(f"{origin} is {profile.description}, not a heap profile; read it with `goleakhelp explain {origin}`")
+                return heap_from_pprof(profile, origin)
     if b"\x00" in plain[:4096]:
         raise UserError(f"{origin} is binary data, not a heap profile (save /debug/pprof/heap?debug=1, or the protobuf profile /debug/pprof/heap writes)")
     try:
@@ -503,38 +483,87 @@ def read_heap_profile(data: bytes, origin: str = "input") -> HeapProfile:
     return parse_heap_text(text, origin)
 
 
-def heap_from_pprof(profile: Profile, origin: str = "input", form: str = "protobuf", notes: tuple[str, ...] = ()) -> HeapProfile:
-    """The allocation sites of a decoded heap or allocs profile (protobuf, or `go tool pprof
-    -raw` text read into the same values); its frames must be interned."""
+def _picker(columns: list[int | None]) -> Callable[[tuple[int, ...]], tuple[int, ...]]:
+    """Picks the given columns of a sample's values; a missing column (None) reads 0."""
+    if None not in columns:
+        return itemgetter(*columns)
+    return lambda values: tuple(values[c] if c is not None else 0 for c in columns)
+
+
+def heap_from_pprof(
+    profile: Profile,
+    origin: str = "input",
+    form: str = "protobuf",
+    notes: tuple[str, ...] = (),
+    scaled: bool = True,
+    memstats: MemStats | None = None,
+) -> HeapProfile:
+    """The allocation sites of a decoded heap or allocs profile (protobuf, or text read into
+    the same values: `go tool pprof -raw`, and heap?debug=1 with `scaled=False`, whose
+    values are the samples as recorded)."""
     names = ("inuse_objects", "inuse_space", "alloc_objects", "alloc_space")
     columns = [profile.column(name) for name in names]
     if columns[1] is None:
         raise UserError(f"{origin} is {profile.description}, not a heap profile (it has no inuse_space values)")
-    sites = _Sites()
-    totals = [0, 0, 0, 0]
-    for sample in profile.samples:
-        four = [sample.values[c] if c is not None else 0 for c in columns]
-        for i, v in enumerate(four):
-            totals[i] += v
-        sites.add(sample.frames, *four)  # decode_profile interned the frames
+    locations = profile.locations
+    # Samples are merged by their location ids, and frames are resolved once per distinct
+    # stack. Locations with the same lines (different PCs) are one: the first of them stands for all.
+    first: dict[tuple[Frame, ...], int] = {}
+    same = {loc: first.setdefault(frames, loc) for loc, frames in locations.items()}
+    replaced = {loc for loc, kept in same.items() if loc != kept}
+    stacks: dict[tuple[int, ...], list] = {}  # location ids -> [values, records]
+    for stack, values in zip(profile.stacks, profile.values):
+        if replaced and not replaced.isdisjoint(stack):
+            stack = tuple(map(same.__getitem__, stack))
+        acc = stacks.get(stack)
+        if acc is None:
+            stacks[stack] = [values, 1]
+        else:
+            acc[0] = tuple(map(add, acc[0], values))
+            acc[1] += 1
+
+    # For each location holding a frame of the program's own code: its frames up to the first
+    # such, and that frame. A stack's allocation path then ends at its first such location.
+    heads = {}
+    for loc, frames in locations.items():
+        k = next((k for k, f in enumerate(frames) if is_user_code(f)), -1)
+        if k >= 0:
+            heads[loc] = (frames[: k + 1], frames[k])
+    four = _picker(columns)
+    sites = []
+    for stack, (values, records) in stacks.items():
+        for depth, loc in enumerate(stack):
+            head = heads.get(loc)
+            if head is not None:
+                path, user = head
+                if depth:
+                    path = profile.frames(stack[:depth]) + path
+                break
+        else:
+            path, user = profile.frames(stack), None
+        sites.append(HeapSite(*four(values), records, path, user, stack, locations))
+    totals = [sum(column) for column in zip(*map(four, profile.values))] or [0, 0, 0, 0]
     rate = profile.period if profile.period > 0 else DEFAULT_RATE
     return HeapProfile(
         format=form,
         kind=profile.kind,
         sample_rate=rate,
-        scaled=rate > 1,
-        sites=sites.sites(),
+        scaled=scaled and rate > 1,
+        sites=_sorted_sites(sites),
         inuse_objects=totals[0],
         inuse_bytes=totals[1],
         alloc_objects=totals[2],
         alloc_bytes=totals[3],
-        memstats=None,
-        notes=(_sampling_note(rate, scaled=True), *notes),
+        memstats=memstats,
+        notes=(_sampling_note(rate, scaled), *notes),
         taken_at=profile.time_nanos / 1e9 if profile.time_nanos > 0 else None,
     )
 
 
 # -- matching ----------------------------------------------------------------------------
+
+
+_function = attrgetter("function")
 
 
 @lru_cache(maxsize=1024)
@@ -552,7 +581,7 @@ class SiteMatcher:
         self._by_path: dict[tuple[str, ...], tuple[SiteMatch, ...]] = {}
 
     def match(self, site: HeapSite) -> tuple[SiteMatch, ...]:
-        path = tuple(f.function for f in site.allocation_path)
+        path = tuple(map(_function, site.allocation_path))
         found = self._by_path.get(path)
         if found is None:
             found = self._by_path[path] = self._match_path(path)
@@ -592,43 +621,49 @@ def _share(part: int, whole: int) -> float:
 
 def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "input", top: int = TOP_SITES) -> HeapReport:
     """Match every site holding memory to the KB; rank entries by the in-use bytes they cover."""
-    entries = list(entries)
-    with_frames = [e for e in entries if e.heap_frames]
+    with collector_paused():
+        return _match_heap(profile, list(entries), origin, top)
+
+
+def _match_heap(profile: HeapProfile, entries: list[Entry], origin: str, top: int) -> HeapReport:
     total = profile.inuse_bytes
     live = [s for s in profile.sites if s.inuse_bytes > 0]
-    matcher = SiteMatcher(with_frames)
-    site_matches = {id(s): matcher.match(s) for s in live}
+    matcher = SiteMatcher(entries)
+    site_matches = [matcher.match(s) for s in live]
 
     covered: dict[str, list] = {}  # id -> [kind, bytes, objects, sites, evidence]
-    for site in live:
-        for match in best_matches(site_matches[id(site)]):
-            acc = covered.setdefault(match.id, [match.kind, 0, 0, [], []])
-            acc[1] += site.inuse_bytes
-            acc[2] += site.inuse_objects
-            acc[3].append(site)
-            acc[4] += [fm for fm in match.frames if fm not in acc[4]]
+    near: dict[str, set[str]] = {}  # function of the program -> entries matched under it
+    holders: dict[str, list] = {}  # function -> [location, bytes, objects, sites]
+    unmatched_bytes = 0
+    for site, matches in zip(live, site_matches):
+        if matches:
+            best = best_matches(matches)
+            for match in best:
+                acc = covered.get(match.id)
+                if acc is None:
+                    acc = covered[match.id] = [match.kind, 0, 0, [], []]
+                acc[1] += site.inuse_bytes
+                acc[2] += site.inuse_objects
+                acc[3].append(site)
+                acc[4] += [fm for fm in match.frames if fm not in acc[4]]
+            user = site.user_frame
+            if user is not None:
+                near.setdefault(user.function, set()).update(m.id for m in best)
+            continue
+        unmatched_bytes += site.inuse_bytes
+        frame = site.user_frame or site.allocator
+        name = frame.function if frame else "?"
+        acc = holders.get(name)
+        if acc is None:
+            acc = holders[name] = [frame.location if frame else "", 0, 0, 0]
+        acc[1] += site.inuse_bytes
+        acc[2] += site.inuse_objects
+        acc[3] += 1
     patterns = [
         PatternCoverage(entry_id, kind, nbytes, objects, _share(nbytes, total), tuple(sites), tuple(evidence))
         for entry_id, (kind, nbytes, objects, sites, evidence) in covered.items()
     ]
     patterns.sort(key=lambda p: (-p.inuse_bytes, -len(p.evidence), p.id))
-
-    near: dict[str, set[str]] = {}  # function of the program -> entries matched under it
-    for site in live:
-        if site_matches[id(site)] and site.user_frame is not None:
-            near.setdefault(site.user_frame.function, set()).update(m.id for m in best_matches(site_matches[id(site)]))
-    holders: dict[str, list] = {}  # function -> [location, bytes, objects, sites]
-    unmatched_bytes = 0
-    for site in live:
-        if site_matches[id(site)]:
-            continue
-        unmatched_bytes += site.inuse_bytes
-        frame = site.user_frame or site.allocator
-        name = frame.function if frame else "?"
-        acc = holders.setdefault(name, [frame.location if frame else "", 0, 0, 0])
-        acc[1] += site.inuse_bytes
-        acc[2] += site.inuse_objects
-        acc[3] += 1
     unmatched = sorted(
         (
             Holder(fn, loc, nbytes, objects, _share(nbytes, total), n, tuple(sorted(near.get(fn, ()))))
@@ -637,7 +672,7 @@ def match_heap(profile: HeapProfile, entries: Iterable[Entry], origin: str = "in
         key=lambda h: (-h.inuse_bytes, h.function),
     )[:TOP_HOLDERS]
 
-    findings = tuple(SiteFinding(s, _share(s.inuse_bytes, total), site_matches[id(s)]) for s in live[:top])
+    findings = tuple(SiteFinding(s, _share(s.inuse_bytes, total), m) for s, m in zip(live[:top], site_matches))
     candidates = tuple(sorted(e.id for e in entries if e.category == "memory" and e.kind == "pattern"))
     notes = list(profile.notes)
     if not live:

@@ -80,7 +80,7 @@ def _frame(frame: Frame) -> str:
 
 
 def _where(site: HeapSite) -> str:
-    return where_frames(site.frames)
+    return where_frames(site.allocation_path)
 
 
 def _share(share: float) -> str:
