@@ -15,8 +15,47 @@ def time_after_loop(ctx: CodeContext) -> None:
     if not report:
         return
     for call, callee in ctx.calls_named("After"):
-        if callee == "time.After" and enclosing(call, ("communication_case",)) and enclosing(call, ("for_statement",)):
-            ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
+        case = enclosing(call, ("communication_case",))
+        loop = enclosing(call, ("for_statement",))
+        if callee != "time.After" or case is None or loop is None:
+            continue
+        if case.parent is not None and case.parent.type == "select_statement" and _others_leave(case, loop, ctx):
+            continue  # the timer fires, or the loop ends: at most one is ever left pending
+        ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
+
+
+EXITS = re.compile(r"^(panic|os\.Exit|log\.(Fatal|Fatalf|Fatalln|Panic|Panicf)|\w+\.(Fatal|Fatalf|FailNow|Skip|SkipNow|Skipf))$")
+
+
+def _others_leave(case, loop, ctx: CodeContext) -> bool:
+    """Every other case of the select (default included) ends by leaving `loop`: a
+    return, a labelled break or goto out of it, or a call that does not come back. Then
+    a time.After left pending by another case is the last one the loop makes."""
+    labels = set()
+    outer = loop.parent
+    while outer is not None and outer.type == "labeled_statement":
+        label = next((c for c in outer.named_children if c.type == "label_name"), None)
+        labels.add(ctx.text(label) if label is not None else "")
+        outer = outer.parent
+    for other in case.parent.named_children:
+        if other.type not in ("communication_case", "default_case") or other.id == case.id:
+            continue
+        body = next((c for c in other.named_children if c.type == "statement_list"), None)
+        last = next((c for c in reversed(body.named_children) if c.type != "comment"), None) if body is not None else None
+        if last is None or not _leaves(last, labels, ctx):
+            return False
+    return True
+
+
+def _leaves(statement, labels: set[str], ctx: CodeContext) -> bool:
+    if statement.type == "return_statement":
+        return True
+    if statement.type in ("break_statement", "goto_statement"):
+        target = next((c for c in statement.named_children if c.type == "label_name"), None)
+        return target is not None and (statement.type == "goto_statement" or ctx.text(target) in labels)
+    if statement.type == "expression_statement" and statement.named_children and statement.named_children[0].type == "call_expression":
+        return bool(EXITS.match(ctx.text(statement.named_children[0].child_by_field_name("function"))))
+    return False
 
 
 @detector("ticker-unstopped", b'time.NewTicker', b'time.Tick(')
