@@ -52,12 +52,14 @@ SETUP_FUNCTIONS = ("main", "init", "TestMain")
 
 def runs_once(func, text, file_name: str) -> bool:
     """A function the program or `go test` calls once: main, init, TestMain, and in a
-    _test.go file a TestXxx or ExampleXxx function (benchmarks and fuzz targets run many
-    times). What such a function makes "per call" is made once."""
-    if func is None or func.type != "function_declaration":
+    _test.go file a TestXxx or ExampleXxx function, or a TestXxx method of a test suite
+    (testify, gocheck, grpc's `func (s) TestXxx(t *testing.T)`), which runners call once
+    each; benchmarks and fuzz targets run many times. What such a function makes "per
+    call" is made once."""
+    if func is None or func.type not in ("function_declaration", "method_declaration"):
         return False
     name = function_name(func, text)
-    if name in SETUP_FUNCTIONS:
+    if func.type == "function_declaration" and name in SETUP_FUNCTIONS:
         return True
     if not file_name.endswith("_test.go"):
         return False

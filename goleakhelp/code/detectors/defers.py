@@ -78,6 +78,8 @@ def defer_in_loop(ctx: CodeContext) -> None:
         loop = enclosing(node, ("for_statement",))
         if _kept_after_iteration(released.rpartition(".")[0], loop, ctx):
             continue  # stored outside the loop to be used after it: released at return by design
+        if _released_in_iteration(node, released, ctx):
+            continue  # the defer only backs up a release every iteration makes
         call = node.named_children[0] if node.named_children else node
         ctx.report("defer-in-loop", node, f"`defer {ctx.text(call)}` inside a loop runs only when the function returns")
 
@@ -110,4 +112,17 @@ def _kept_after_iteration(receiver: str, loop, ctx: CodeContext) -> bool:
         root = re.match(r"\w+", ctx.text(left))
         if root is not None and root.group() != receiver and root.group() not in declared_inside:
             return True
+    return False
+
+
+def _released_in_iteration(defer, released: str, ctx: CodeContext) -> bool:
+    """A statement after the defer, in the same block of the loop body, calls the same
+    release (`defer c.Close()` ... `c.Close()`): every iteration that gets there releases
+    it, and the defer only covers an early exit (a panic, a t.Fatal)."""
+    after = defer.next_named_sibling
+    while after is not None:
+        if after.type == "expression_statement" and after.named_children and after.named_children[0].type == "call_expression":
+            if ctx.text(after.named_children[0].child_by_field_name("function")) == released:
+                return True
+        after = after.next_named_sibling
     return False

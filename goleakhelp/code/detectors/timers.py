@@ -17,8 +17,8 @@ def time_after_loop(ctx: CodeContext) -> None:
     for call, callee in ctx.calls_named("After"):
         case = enclosing(call, ("communication_case",))
         loop = enclosing(call, ("for_statement",))
-        if callee != "time.After" or case is None or loop is None:
-            continue
+        if callee != "time.After" or case is None or loop is None or not _in_communication(call, case):
+            continue  # `lease = time.After(d)` in a case's body is a timer the loop goes on to wait for
         if case.parent is not None and case.parent.type == "select_statement" and _others_leave(case, loop, ctx):
             continue  # the timer fires, or the loop ends: at most one is ever left pending
         ctx.report("time-after-loop", call, "`time.After` in a select loop makes a new timer every iteration", confidence, note)
@@ -37,7 +37,13 @@ def _others_leave(case, loop, ctx: CodeContext) -> bool:
         label = next((c for c in outer.named_children if c.type == "label_name"), None)
         labels.add(ctx.text(label) if label is not None else "")
         outer = outer.parent
-    for other in case.parent.named_children:
+    select = case.parent
+    after = select.next_named_sibling
+    while after is not None and after.type == "comment":
+        after = after.next_named_sibling
+    if after is not None and (after.type == "return_statement" or (after.type == "break_statement" and not after.named_children)):
+        return True  # whichever case runs, the loop ends right after the select
+    for other in select.named_children:
         if other.type not in ("communication_case", "default_case") or other.id == case.id:
             continue
         body = next((c for c in other.named_children if c.type == "statement_list"), None)
@@ -45,6 +51,12 @@ def _others_leave(case, loop, ctx: CodeContext) -> bool:
         if last is None or not _leaves(last, labels, ctx):
             return False
     return True
+
+
+def _in_communication(call, case) -> bool:
+    """`call` is in the case's `<-ch` part, not in the statements it runs."""
+    body = next((c for c in case.named_children if c.type == "statement_list"), None)
+    return body is None or call.start_byte < body.start_byte
 
 
 def _leaves(statement, labels: set[str], ctx: CodeContext) -> bool:
