@@ -43,14 +43,47 @@ def _others_leave(case, loop, ctx: CodeContext) -> bool:
         after = after.next_named_sibling
     if after is not None and (after.type == "return_statement" or (after.type == "break_statement" and not after.named_children)):
         return True  # whichever case runs, the loop ends right after the select
+    stops = None
     for other in select.named_children:
         if other.type not in ("communication_case", "default_case") or other.id == case.id:
             continue
+        if other.type == "communication_case":
+            if stops is None:
+                stops = _leaving_receives(loop, labels, ctx)
+            if _received(other, ctx) in stops:
+                continue  # a stop channel the loop leaves on elsewhere: closed, it is ready there at once
         body = next((c for c in other.named_children if c.type == "statement_list"), None)
         last = next((c for c in reversed(body.named_children) if c.type != "comment"), None) if body is not None else None
         if last is None or not _leaves(last, labels, ctx):
             return False
     return True
+
+
+def _received(case, ctx: CodeContext) -> str | None:
+    """`stop` of `case <-stop:` (or `case v, ok := <-stop:`), None for a send."""
+    comm = case.named_children[0] if case.named_children else None
+    if comm is None:
+        return None
+    if comm.type == "receive_statement":
+        comm = comm.child_by_field_name("right")
+    if comm is not None and comm.type == "unary_expression" and ctx.text(comm).startswith("<-"):
+        return ctx.text(comm.child_by_field_name("operand"))
+    return None
+
+
+def _leaving_receives(loop, labels: set[str], ctx: CodeContext) -> set[str]:
+    """Channels that some case in `loop` receives from and then leaves the loop: the
+    loop's stop signals (a closed channel is ready at every later receive)."""
+    found = set()
+    for node in ctx.subtree(loop.child_by_field_name("body")):
+        if node.type != "communication_case" or (enclosing(node, ("for_statement",)) or node).id != loop.id:
+            continue
+        body = next((c for c in node.named_children if c.type == "statement_list"), None)
+        last = next((c for c in reversed(body.named_children) if c.type != "comment"), None) if body is not None else None
+        channel = _received(node, ctx)
+        if channel is not None and last is not None and _leaves(last, labels, ctx):
+            found.add(channel)
+    return found
 
 
 def _in_communication(call, case) -> bool:
