@@ -4,8 +4,9 @@ Runs `goleakhelp code --json` on each project below (Debian Go source packages, 
 under /usr/share/gocode/src), draws a fixed-seed random sample stratified by project (PER
 findings from each, all of them when a project has fewer) and prints every sampled finding
 with a few lines of its source, for a person to judge real / defensible / false positive.
-The verdicts of the last judged draw are in benchmarks/precision_sample.md. Prints the
-findings; judges nothing. Projects whose package is missing are listed and skipped.
+The verdicts of the last judged draw are in benchmarks/precision_sample.md; a finding
+judged there is printed with its recorded verdict, any other is marked "to judge". Prints
+the findings; judges nothing. Projects whose package is missing are listed and skipped.
 
     python benchmarks/precision_sample.py [--seed 9] [--per 6] [--context 3] [--counts]
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GOCODE = Path("/usr/share/gocode/src")
+JUDGED = REPO / "benchmarks" / "precision_sample.md"
 
 # (folder under GOCODE, Debian package that installs it)
 PROJECTS = [
@@ -49,6 +51,18 @@ def scan(folder: Path) -> list[dict]:
         raise SystemExit(f"goleakhelp code failed on {folder}: {proc.stderr.strip()[-300:]}")
     found = json.loads(proc.stdout or "[]")
     return sorted(found, key=lambda f: (f["file"], f["line"], f["column"], f["id"]))
+
+
+def recorded_verdicts() -> dict[tuple[str, str], str]:
+    """(file:line, id) -> "verdict: reason", from the tables of precision_sample.md."""
+    found: dict[tuple[str, str], str] = {}
+    if not JUDGED.is_file():
+        return found
+    for row in JUDGED.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) == 7 and cells[0].isdigit():
+            found.setdefault((cells[2], cells[3]), f"{cells[5]}: {cells[6]}")
+    return found
 
 
 def excerpt(path: str, line: int, context: int) -> str:
@@ -86,10 +100,13 @@ def main() -> None:
     if args.counts:
         return
     print(f"\nsample: {len(sample)} findings from {len({p for p, _ in sample})} projects, seed {args.seed}\n")
+    judged = recorded_verdicts()
     for n, (folder, f) in enumerate(sample, 1):
         rel = Path(f["file"]).relative_to(GOCODE)
         print(f"#{n} {folder}  {rel}:{f['line']}  {f['id']}  confidence={f['confidence']}")
         print(f"    {f['message']}")
+        where = f"{rel}:{f['line']}"
+        print(f"    recorded: {judged.get((where, f['id']), 'to judge')}")
         print(excerpt(f["file"], f["line"], args.context))
         print()
 
