@@ -47,6 +47,25 @@ def function_name(func, text) -> str:
     return text(name) if name is not None else ""
 
 
+SETUP_FUNCTIONS = ("main", "init", "TestMain")
+
+
+def runs_once(func, text, file_name: str) -> bool:
+    """A function the program or `go test` calls once: main, init, TestMain, and in a
+    _test.go file a TestXxx or ExampleXxx function, or a TestXxx method of a test suite
+    (testify, gocheck, grpc's `func (s) TestXxx(t *testing.T)`), which runners call once
+    each; benchmarks and fuzz targets run many times. What such a function makes "per
+    call" is made once."""
+    if func is None or func.type not in ("function_declaration", "method_declaration"):
+        return False
+    name = function_name(func, text)
+    if func.type == "function_declaration" and name in SETUP_FUNCTIONS:
+        return True
+    if not file_name.endswith("_test.go"):
+        return False
+    return any(name == p or (name.startswith(p) and not name[len(p)].islower()) for p in ("Test", "Example"))
+
+
 def own_nodes(func) -> Iterator:
     """Nodes of a function's body, not descending into nested function literals."""
     body = func.child_by_field_name("body")

@@ -87,8 +87,10 @@ def ctx_not_inherited(ctx: CodeContext) -> None:
         params = func.child_by_field_name("parameters") if func is not None else None
         if params is None:
             continue
-        text = ctx.text(params)
-        if not ("context.Context" in text or "*http.Request" in text):
+        # A parameter of that type itself: not `check func(*http.Request) error`, whose
+        # requests come later and are not this function's.
+        kinds = {ctx.text(d.child_by_field_name("type")) for d in params.named_children if d.type in ("parameter_declaration", "variadic_parameter_declaration")}
+        if not kinds & {"context.Context", "*http.Request"}:
             continue
         # Deliberate detaches: a nil-context fallback, or a root stored for a long-lived owner.
         guard = enclosing(call, ("if_statement",))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from goleakhelp.code.context import CodeContext
 from goleakhelp.code.detectors.registry import detector
-from goleakhelp.code.syntax import enclosing_function, function_name
+from goleakhelp.code.syntax import enclosing_function, function_name, runs_once
 
-SETUP_FUNCTIONS = ("main", "init", "TestMain")
 
 
 @detector("sql-open-per-call", b'sql.Open')
@@ -15,7 +14,7 @@ def sql_open_per_call(ctx: CodeContext) -> None:
         if callee != "sql.Open":
             continue
         func = enclosing_function(call)
-        if func is None or (func.type == "function_declaration" and function_name(func, ctx.text) in SETUP_FUNCTIONS):
+        if func is None or runs_once(func, ctx.text, ctx.source.name):
             continue
         name = function_name(func, ctx.text)
         if name.lower().startswith(("new", "open", "connect", "setup", "init")):

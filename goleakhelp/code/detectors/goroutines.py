@@ -15,4 +15,18 @@ def select_empty(ctx: CodeContext) -> None:
         func = enclosing_function(node)
         if func is not None and func.type == "function_declaration" and function_name(func, ctx.text) == "main":
             continue  # blocking main forever is a program's choice
+        if _after_go_panic(node, ctx):
+            continue  # another goroutine is crashing the program: this one waits for it
         ctx.report("select-empty", node, "`select {}` parks this goroutine forever; nothing can stop it")
+
+
+def _after_go_panic(node, ctx: CodeContext) -> bool:
+    """`go panic(e)` just before: the panic ends the process, which cannot be recovered
+    from in a fresh goroutine, so the parked goroutine lives only until the crash."""
+    before = node.prev_named_sibling
+    while before is not None and before.type == "comment":
+        before = before.prev_named_sibling
+    if before is None or before.type != "go_statement" or not before.named_children:
+        return False
+    call = before.named_children[0]
+    return call.type == "call_expression" and ctx.text(call.child_by_field_name("function")) == "panic"

@@ -9,12 +9,11 @@ from goleakhelp.code.detectors.registry import detector
 from goleakhelp.code.detectors.resources import where_held, track
 from goleakhelp.code.flow.conditions import expects_failure
 from goleakhelp.code.flow.ownership import Release, declared_locally
-from goleakhelp.code.syntax import assignment_of, enclosing_function, function_name
+from goleakhelp.code.syntax import assignment_of, enclosing_function, runs_once
 
 # HEAD responses carry http.NoBody: nothing holds the connection.
 REQUEST = re.compile(r"^(http\.(Get|Post|PostForm)|[\w.]+\.(Do|Get|Post|PostForm))$")
 NO_TIMEOUT = re.compile(r"^http\.(Get|Post|Head|PostForm)$|^http\.DefaultClient\.")
-SETUP_FUNCTIONS = ("main", "init", "TestMain")
 CLIENTISH = re.compile(r"(?i)client|^http")
 
 
@@ -102,7 +101,7 @@ def transport_per_request(ctx: CodeContext) -> None:
         if ctx.text(node.child_by_field_name("type")) != "http.Transport":
             continue
         func = enclosing_function(node)
-        if func is None or (func.type == "function_declaration" and function_name(func, ctx.text) in SETUP_FUNCTIONS):
+        if func is None or runs_once(func, ctx.text, ctx.source.name):
             continue  # package level or program setup: created once
         if ".CloseIdleConnections()" in ctx.text(func):
             continue  # its idle connections are closed when done

@@ -44,6 +44,8 @@ def loopvar_capture(ctx: CodeContext) -> None:
         for node in walk(body):
             if node.type not in ("go_statement", "defer_statement") and not _starts_goroutine(node, ctx):
                 continue
+            if node.type == "defer_statement" and _inside(enclosing_function(node), body):
+                continue  # deferred to the end of a function literal inside the loop: the go statement or call running it is what matters
             literal = next((c for c in walk(node) if c.type == "func_literal"), None)
             if literal is None:
                 continue
@@ -53,6 +55,10 @@ def loopvar_capture(ctx: CodeContext) -> None:
             used = {ctx.text(n) for n in inside if n.type == "identifier"} & shared
             if used:
                 ctx.report("loopvar-capture", node, f"the closure captures loop variable {', '.join(sorted(used))}, shared by all iterations", confidence, note)
+
+
+def _inside(node, outer) -> bool:
+    return node is not None and outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
 def _starts_goroutine(node, ctx: CodeContext) -> bool:

@@ -20,7 +20,7 @@ from goleakhelp.code.detectors.registry import register
 from goleakhelp.code.flow.conditions import expects_failure
 from goleakhelp.code.flow.ownership import USE, Release, Tracker, borrowed, declared_locally, released_only_on_error
 from goleakhelp.code.flow.summaries import Summaries
-from goleakhelp.code.syntax import assignment_of, conversion_of, enclosing_function
+from goleakhelp.code.syntax import assignment_of, conversion_of, enclosing_function, runs_once
 from goleakhelp.knowledge.entry import ResourceFacts
 
 
@@ -117,6 +117,8 @@ def _check(ctx: CodeContext, rule: ResourceRule) -> None:
         name = names[facts.result]
         if func is None:
             continue  # package level: lives as long as the program
+        if facts.release_receive and runs_once(func, ctx.text, ctx.source.name):
+            continue  # it ends by itself (a timer fires) and is made once: held for a while, never piling up
         if name == "_":
             if callee not in rule.exact:
                 continue  # known by its method name only, nothing shows what was discarded
