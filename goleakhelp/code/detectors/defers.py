@@ -93,38 +93,60 @@ def _kept_after_iteration(receiver: str, loop, ctx: CodeContext) -> bool:
     the intent, not a leak."""
     if not receiver.isidentifier() or loop is None:
         return False
-    alone = re.compile(rf"(?<![\w.]){re.escape(receiver)}(?![\w.(\[])")
+    return receiver in ctx.shared(f"kept-after-iteration:{loop.id}", lambda: _kept_names(loop, ctx))
+
+
+_ALONE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.(\[])")
+
+
+def _kept_names(loop, ctx: CodeContext) -> frozenset[str]:
+    """The names the body of `loop` sends on a channel or assigns into something it does not
+    declare, once per loop (asked per defer, the walk was quadratic in a long body)."""
     body = loop.child_by_field_name("body")
+    if body is None:
+        return frozenset()
+    nodes = ctx.subtree(body)
     declared_inside = {
         ctx.text(n)
-        for d in ctx.subtree(body)
+        for d in nodes
         if d.type in ("short_var_declaration", "var_spec")
         for side in ([d.child_by_field_name("left")] if d.type == "short_var_declaration" else d.children_by_field_name("name"))
         if side is not None
         for n in ([side] if side.type == "identifier" else side.named_children)
     }
-    for n in ctx.subtree(body):
-        if n.type == "send_statement" and alone.search(ctx.text(n.child_by_field_name("value"))):
-            return True
-        if n.type != "assignment_statement":
-            continue
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-        if left is None or right is None or not alone.search(ctx.text(right)):
-            continue
-        root = re.match(r"\w+", ctx.text(left))
-        if root is not None and root.group() != receiver and root.group() not in declared_inside:
-            return True
-    return False
+    kept: set[str] = set()
+    for n in nodes:
+        if n.type == "send_statement":
+            value = n.child_by_field_name("value")
+            if value is not None:
+                kept.update(_ALONE.findall(ctx.text(value)))
+        elif n.type == "assignment_statement":
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            root = re.match(r"\w+", ctx.text(left))
+            if root is not None and root.group() not in declared_inside:
+                kept.update(name for name in _ALONE.findall(ctx.text(right)) if name != root.group())
+    return frozenset(kept)
 
 
 def _released_in_iteration(defer, released: str, ctx: CodeContext) -> bool:
     """A statement after the defer, in the same block of the loop body, calls the same
     release (`defer c.Close()` ... `c.Close()`): every iteration that gets there releases
     it, and the defer only covers an early exit (a panic, a t.Fatal)."""
-    after = defer.next_named_sibling
-    while after is not None:
-        if after.type == "expression_statement" and after.named_children and after.named_children[0].type == "call_expression":
-            if ctx.text(after.named_children[0].child_by_field_name("function")) == released:
-                return True
-        after = after.next_named_sibling
-    return False
+    block = defer.parent
+    if block is None:
+        return False
+    last = ctx.shared(f"last-release-call:{block.id}", lambda: _last_calls(block, ctx))
+    return last.get(released, -1) > defer.start_byte
+
+
+def _last_calls(block, ctx: CodeContext) -> dict[str, int]:
+    """Callee text -> start byte of its last call as a statement of `block`."""
+    last: dict[str, int] = {}
+    for statement in block.named_children:
+        if statement.type == "expression_statement" and statement.named_children and statement.named_children[0].type == "call_expression":
+            function = statement.named_children[0].child_by_field_name("function")
+            if function is not None:
+                last[ctx.text(function)] = statement.start_byte
+    return last
