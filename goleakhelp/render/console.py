@@ -47,14 +47,15 @@ def _without_trailing_spaces(segments: Iterable[Segment]) -> Iterable[Segment]:
         if "\n" not in text:
             line.append(segment)
             continue
-        head, _, rest = text.partition("\n")
-        if head:
-            line.append(Segment(head, segment.style))
-        yield from _strip_end(line)
-        line.clear()
-        yield Segment("\n", segment.style)
-        if rest:  # more lines in one segment: rare, handled the same way
-            yield from _without_trailing_spaces([Segment(rest, segment.style)])
+        *ended, last = text.split("\n")
+        for part in ended:
+            if part:
+                line.append(Segment(part, segment.style))
+            yield from _strip_end(line)
+            line.clear()
+            yield Segment("\n", segment.style)
+        if last:  # the start of the next line, which later segments continue
+            line.append(Segment(last, segment.style))
     yield from _strip_end(line)
 
 

@@ -76,3 +76,13 @@ def test_chinese_text_at_40_columns_is_folded_never_cut(monkeypatch, capsys, com
     flat = "".join(out.split()).replace("│", "")
     for symptom in entry.symptoms.get("zh"):
         assert "".join(symptom.split()) in flat or command[0] == "cheatsheet"
+
+
+def test_a_segment_of_many_lines_is_stripped_line_by_line():
+    from rich.segment import Segment
+
+    from goleakhelp.render.console import _without_trailing_spaces
+
+    segments = [Segment("a  \n" * 5000 + "b "), Segment("c  ")]
+    text = "".join(s.text for s in _without_trailing_spaces(segments))
+    assert text == "a\n" * 5000 + "b c"
