@@ -96,9 +96,6 @@ def _kept_after_iteration(receiver: str, loop, ctx: CodeContext) -> bool:
     return receiver in ctx.shared(f"kept-after-iteration:{loop.id}", lambda: _kept_names(loop, ctx))
 
 
-_ALONE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.(\[])")
-
-
 def _kept_names(loop, ctx: CodeContext) -> frozenset[str]:
     """The names the body of `loop` sends on a channel or assigns into something it does not
     declare, once per loop (asked per defer, the walk was quadratic in a long body)."""
@@ -117,36 +114,68 @@ def _kept_names(loop, ctx: CodeContext) -> frozenset[str]:
     kept: set[str] = set()
     for n in nodes:
         if n.type == "send_statement":
-            value = n.child_by_field_name("value")
-            if value is not None:
-                kept.update(_ALONE.findall(ctx.text(value)))
+            kept.update(_held_names(n.child_by_field_name("value"), ctx))
         elif n.type == "assignment_statement":
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
             if left is None or right is None:
                 continue
             root = re.match(r"\w+", ctx.text(left))
-            if root is not None and root.group() not in declared_inside:
-                kept.update(name for name in _ALONE.findall(ctx.text(right)) if name != root.group())
+            if root is not None and root.group() != "_" and root.group() not in declared_inside:
+                for value in right.named_children:
+                    kept.update(name for name in _held_names(value, ctx) if name != root.group())
     return frozenset(kept)
+
+
+def _held_names(value, ctx: CodeContext) -> set[str]:
+    """The names whose values `value` keeps: `name`, `&name`, the elements of a composite
+    literal, the appended items of `append(xs, ...)`. Passing a name to any other call
+    (`io.WriteString(f, s)`) keeps nothing."""
+    if value is None:
+        return set()
+    if value.type == "identifier":
+        return {ctx.text(value)}
+    if value.type == "unary_expression" and ctx.text(value).startswith("&"):
+        return _held_names(value.child_by_field_name("operand"), ctx)
+    if value.type == "composite_literal":
+        names: set[str] = set()
+        elements = value.child_by_field_name("body")
+        for element in elements.named_children if elements is not None else ():
+            if element.type == "keyed_element":  # `A: c`: the value is the last part
+                element = element.named_children[-1] if element.named_children else element
+            inner = element.named_children[0] if element.type == "literal_element" and element.named_children else element
+            names |= _held_names(inner, ctx)
+        return names
+    if value.type == "call_expression" and ctx.text(value.child_by_field_name("function")) == "append":
+        args = value.child_by_field_name("arguments")
+        return {name for a in (args.named_children[1:] if args is not None else ()) for name in _held_names(a, ctx)}
+    return set()
 
 
 def _released_in_iteration(defer, released: str, ctx: CodeContext) -> bool:
     """A statement after the defer, in the same block of the loop body, calls the same
-    release (`defer c.Close()` ... `c.Close()`): every iteration that gets there releases
-    it, and the defer only covers an early exit (a panic, a t.Fatal)."""
+    release (`defer c.Close()` ... `c.Close()`; `defer Stop(c)` ... `Stop(c)`, not
+    `Stop(d)`): every iteration that gets there releases it, and the defer only covers an
+    early exit (a panic, a t.Fatal)."""
     block = defer.parent
     if block is None:
         return False
-    last = ctx.shared(f"last-release-call:{block.id}", lambda: _last_calls(block, ctx))
-    return last.get(released, -1) > defer.start_byte
+    by_callee, by_call = ctx.shared(f"last-release-call:{block.id}", lambda: _last_calls(block, ctx))
+    deferred = defer.named_children[0] if defer.named_children else None
+    if deferred is not None and deferred.type == "call_expression" and ctx.text(deferred.child_by_field_name("function")) == released:
+        return by_call.get(ctx.text(deferred), -1) > defer.start_byte
+    return by_callee.get(released, -1) > defer.start_byte
 
 
-def _last_calls(block, ctx: CodeContext) -> dict[str, int]:
-    """Callee text -> start byte of its last call as a statement of `block`."""
-    last: dict[str, int] = {}
+def _last_calls(block, ctx: CodeContext) -> tuple[dict[str, int], dict[str, int]]:
+    """(callee text -> start byte of its last call as a statement of `block`, the same by the
+    whole call's text)."""
+    by_callee: dict[str, int] = {}
+    by_call: dict[str, int] = {}
     for statement in block.named_children:
         if statement.type == "expression_statement" and statement.named_children and statement.named_children[0].type == "call_expression":
-            function = statement.named_children[0].child_by_field_name("function")
+            call = statement.named_children[0]
+            function = call.child_by_field_name("function")
             if function is not None:
-                last[ctx.text(function)] = statement.start_byte
-    return last
+                by_callee[ctx.text(function)] = statement.start_byte
+                by_call[ctx.text(call)] = statement.start_byte
+    return by_callee, by_call
